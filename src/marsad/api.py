@@ -1,0 +1,50 @@
+"""The small functional API: analyse a string or a batch of paths."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from .doc import Doc
+from .errors import MarsadError
+from .pipeline import Pipeline
+from .recovery import RawArticle, iter_inputs
+from .recovery.inputs import sniff
+from .settings import Settings
+
+
+def analyze(text: str, *, published: date | None = None, source: str | None = None,
+            url: str | None = None, pipeline: Pipeline | None = None) -> Doc:
+    """Analyse one article given as raw text or HTML. Build a :class:`Pipeline` once and
+    pass it in when analysing many articles."""
+    pipe = pipeline or Pipeline(Settings())
+    kind = "html" if sniff(text, None) == "html" else "text"
+    raw = RawArticle(body=text, kind=kind, published=published, site=source, url=url)
+    return pipe(raw)
+
+
+def analyze_paths(paths: Iterable[str], pipeline: Pipeline | None = None
+                  ) -> Iterator[Doc | MarsadError]:
+    """Analyse every article in files, directories or JSONL dumps, in input order.
+    A record that cannot be read or analysed comes out as a :class:`MarsadError` in its
+    place; the others are still analysed."""
+    pipe = pipeline or Pipeline(Settings())
+    stream, repeated = learn_then_stream(iter_inputs(list(paths)), pipe)
+    for item in stream:
+        if isinstance(item, MarsadError):
+            yield item
+            continue
+        try:
+            yield pipe(item, repeated)
+        except MarsadError as err:
+            yield err
+
+
+def learn_then_stream(items: Iterator[RawArticle | MarsadError], pipe: Pipeline
+                      ) -> tuple[Iterator[RawArticle | MarsadError], object]:
+    """Read ahead up to ``settings.repeated_sample`` records, learn the lines that recur
+    across each site's articles, and return the stream (read-ahead first) with them."""
+    head = list(itertools.islice(items, pipe.settings.repeated_sample))
+    repeated = pipe.learn_repeated(r for r in head if isinstance(r, RawArticle))
+    return itertools.chain(head, items), repeated

@@ -1,0 +1,123 @@
+"""Boilerplate lines: a curated multi-outlet lexicon (data file) and lines learned from a
+batch because they recur across many articles of one site."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DataFileError
+from ..text.normalize import normalize_key
+
+_NON_WORD = re.compile(r"[\W_]+")
+_DEFAULT_MAX_WORDS = {"line": 10_000, "prefix": 20, "suffix": 10_000, "contains": 25}
+
+
+def line_key(line: str) -> str:
+    """A line's comparison key: normalised, punctuation dropped, spaces squeezed."""
+    return _NON_WORD.sub(" ", normalize_key(line)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    mode: str
+    reason: str
+    phrase: str
+    max_words: int
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateRules:
+    exact: Mapping[str, str]
+    rules: tuple[Rule, ...]
+
+    @classmethod
+    def load(cls, files: Sequence[Path]) -> BoilerplateRules:
+        exact: dict[str, str] = {}
+        rules: list[Rule] = []
+        for path in files:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError as err:
+                raise DataFileError(path=str(path), detail=str(err)) from err
+            for n, raw in enumerate(lines, 1):
+                if not raw.strip() or raw.startswith("#"):
+                    continue
+                cols = raw.split("\t")
+                if len(cols) not in (3, 4) or cols[0] not in _DEFAULT_MAX_WORDS:
+                    raise DataFileError(path=f"{path}:{n}",
+                                        detail="expected mode<TAB>reason<TAB>phrase[<TAB>max words]")
+                mode, reason, phrase = cols[0], cols[1], line_key(cols[2])
+                limit = int(cols[3]) if len(cols) == 4 else _DEFAULT_MAX_WORDS[mode]
+                if mode == "line":
+                    exact[phrase] = reason
+                else:
+                    rules.append(Rule(mode, reason, phrase, limit))
+        return cls(exact, tuple(rules))
+
+    def match(self, key: str) -> tuple[str, str] | None:
+        """``(mode, reason)`` of the first rule that matches a line key, else None."""
+        reason = self.exact.get(key)
+        if reason:
+            return "line", reason
+        words = key.count(" ") + 1
+        for rule in self.rules:
+            if words > rule.max_words:
+                continue
+            if rule.mode == "prefix" and (key == rule.phrase or key.startswith(rule.phrase + " ")):
+                return rule.mode, rule.reason
+            if rule.mode == "contains" and rule.phrase in key:
+                return rule.mode, rule.reason
+            if rule.mode == "suffix" and key.endswith(" " + rule.phrase):
+                return rule.mode, rule.reason
+        return None
+
+    def suffix_phrase(self, key: str) -> str | None:
+        for rule in self.rules:
+            if rule.mode == "suffix" and key.endswith(" " + rule.phrase):
+                return rule.phrase
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedLines:
+    """Line keys that recur across many distinct articles of one site in a batch."""
+
+    by_site: Mapping[str, frozenset[str]]
+
+    def is_repeated(self, site: str | None, key: str) -> bool:
+        lines = self.by_site.get(site or "")
+        return bool(lines) and key in lines  # type: ignore[operator]
+
+    @classmethod
+    def empty(cls) -> RepeatedLines:
+        return cls({})
+
+    @classmethod
+    def learn(cls, articles: Iterable[tuple[str | None, str, str]], *, min_docs: int,
+              min_site_docs: int, max_words: int) -> RepeatedLines:
+        """``articles``: ``(site, title, body)``. Identical articles count once, so a story
+        published twice does not make its own paragraphs boilerplate."""
+        seen: set[bytes] = set()
+        docs: Counter[str] = Counter()
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for site, title, body in articles:
+            fingerprint = hashlib.blake2b(f"{site}\0{title}\0{body[:500]}".encode(),
+                                          digest_size=12).digest()
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
+            site_key = site or ""
+            docs[site_key] += 1
+            keys = {line_key(ln) for ln in body.splitlines()}
+            counts[site_key].update(k for k in keys if k and k.count(" ") < max_words)
+        learned: dict[str, frozenset[str]] = {}
+        for site_key, n in docs.items():
+            if n < min_site_docs:
+                continue
+            learned[site_key] = frozenset(k for k, c in counts[site_key].items() if c >= min_docs)
+        return cls(learned)

@@ -1,0 +1,57 @@
+"""Lexical knowledge shipped in ``marsad/data``, loaded once per pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import DataFileError
+from .recovery.boilerplate import BoilerplateRules
+from .settings import Settings
+from .text.tokenize import Lexicon
+
+
+def data_path(*parts: str) -> Path:
+    """Path of a file shipped in ``marsad/data``."""
+    return Path(str(resources.files("marsad").joinpath("data", *parts)))
+
+
+def read_data_lines(*parts: str) -> list[str]:
+    """Non-empty, non-comment lines of a shipped data file."""
+    path = data_path(*parts)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DataFileError(path=str(path), detail=str(err)) from err
+    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def load_lexicon() -> Lexicon:
+    freq: dict[str, int] = {}
+    for ln in read_data_lines("lexicon", "ar_wordfreq.tsv"):
+        word, _, count = ln.partition("\t")
+        try:
+            freq[word] = int(count)
+        except ValueError as err:
+            raise DataFileError(path="lexicon/ar_wordfreq.tsv", detail=f"bad line {ln!r}") from err
+    no_split = frozenset(read_data_lines("lexicon", "no_split.txt"))
+    return Lexicon(freq, no_split)
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything the stages look up, loaded once from package data and user files."""
+
+    lexicon: Lexicon
+    abbreviations: frozenset[str]
+    boilerplate: BoilerplateRules
+
+    @classmethod
+    def load(cls, settings: Settings) -> Knowledge:
+        files = [data_path("boilerplate", "lines.ar.tsv"), *settings.boilerplate_files]
+        return cls(
+            lexicon=load_lexicon(),
+            abbreviations=frozenset(read_data_lines("lexicon", "abbreviations.txt")),
+            boilerplate=BoilerplateRules.load(files),
+        )

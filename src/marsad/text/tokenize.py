@@ -1,0 +1,150 @@
+"""An offset-keeping tokenizer that splits Arabic proclitics.
+
+Words are split into ``و ف`` (conjunctions), ``ب ل ك`` (prepositions), ``س`` (future,
+before an imperfective verb) and the article ``ال``, each a token with its own offsets:
+``والقدس`` -> ``و`` + ``ال`` + ``قدس``; ``للقدس`` -> ``ل`` + ``ل`` (the article, key ``ال``)
++ ``قدس``; ``لـ«حركة`` -> ``لـ`` (clitic) + ``«`` + ``حركة``. Splits other than before
+the article are decided with a word-frequency list (a split needs the rest to be a common
+word) and a list of words that must not be split; both ship in ``marsad/data/lexicon``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..doc import Token
+from .normalize import fold_table
+
+# letters, marks, tatweel, ZWNJ/ZWJ are word characters; Arabic and Latin words separately
+_TOKEN = re.compile(
+    r"(?P<ar>[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u06D5\u06FA-\u06FF\uFB50-\uFDFF\uFE70-\uFEFC]"
+    r"[\u0621-\u065F\u0670-\u06D3\u06D5-\u06ED\u06FA-\u06FF\u0640\u200C\u200D\uFB50-\uFDFF\uFE70-\uFEFC]*)"
+    r"|(?P<num>[0-9\u0660-\u0669\u06F0-\u06F9]+(?:[.,\u066B\u066C/:][0-9\u0660-\u0669\u06F0-\u06F9]+)*)"
+    r"|(?P<latin>[^\W\d_]+(?:['’][^\W\d_]+)*)"
+    r"|(?P<lone>[\u0640\u064B-\u065F]+)"
+    r"|(?P<punct>[^\w\s])"
+    r"|(?P<other>[\w]+)"
+)
+_CONJ = "وف"
+_PREP = "بل"
+_IMPERFECTIVE = "يتنا"
+_ARTICLE_EXCEPTIONS = frozenset(
+    {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "اللاتي", "اللواتي",
+     "الله", "الي", "الا", "الان", "الف", "الاف", "الي", "الغ"}
+)
+MIN_REST_FREQ = 20
+MAX_RATIO = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Word frequencies (normalised keys) and words never to split."""
+
+    freq: Mapping[str, int]
+    no_split: frozenset[str]
+
+
+class Tokenizer:
+    """Tokenize text into :class:`~marsad.doc.Token` objects with offsets into the text."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._table = fold_table()
+
+    def __call__(self, text: str, start: int = 0, end: int | None = None) -> list[Token]:
+        out: list[Token] = []
+        table = self._table
+        for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
+            kind = m.lastgroup or "other"
+            s, e = m.span()
+            if kind == "ar":
+                self._split_word(text, s, e, out)
+            elif kind == "num":
+                out.append(Token(s, e, "number", m.group().translate(table)))
+            elif kind == "latin":
+                out.append(Token(s, e, "latin", m.group().lower()))
+            elif kind == "lone":
+                continue
+            elif kind == "punct":
+                out.append(Token(s, e, "punct", m.group().translate(table)))
+            else:
+                out.append(Token(s, e, "symbol", m.group().translate(table)))
+        return out
+
+    # -- proclitics -------------------------------------------------------------------
+    def _split_word(self, text: str, s: int, e: int, out: list[Token]) -> None:
+        table = self._table
+        # letters with their text positions: marks and tatweel belong to the letter before
+        letters: list[str] = []
+        pos: list[int] = []
+        for i in range(s, e):
+            k = text[i].translate(table)
+            if k:
+                letters.extend(k)
+                pos.extend([i] * len(k))
+        pos.append(e)
+        key = "".join(letters)
+        if not key:
+            return
+        # a lone proclitic glued to what follows (لـ«حركة, و«سرايا)
+        if len(key) == 1 and key in _CONJ + _PREP + "ك" and e < len(text) \
+                and not text[e].isspace():
+            out.append(Token(s, e, "clitic", key))
+            return
+        i = 0
+        pieces: list[tuple[int, int, str, str]] = []  # (key start, key end, kind, norm)
+        if self._splittable(key, i, _CONJ):
+            pieces.append((0, 1, "clitic", key[0]))
+            i = 1
+        if self._splittable(key, i, _PREP):
+            pieces.append((i, i + 1, "clitic", key[i]))
+            i += 1
+            # ل + article with its alef dropped: للقدس
+            if key[i - 1] == "ل" and key.startswith("ل", i) and len(key) - i >= 3 \
+                    and key[i:] not in self.lexicon.no_split and key[i:] != "له" \
+                    and self._article_rest_ok(key[i + 1:]):
+                pieces.append((i, i + 1, "article", "ال"))
+                i += 1
+        elif key.startswith("ك", i) and key.startswith("ال", i + 1) \
+                and self._article_rest_ok(key[i + 3:]):
+            pieces.append((i, i + 1, "clitic", "ك"))
+            i += 1
+        elif key.startswith("س", i) and len(key) - i >= 4 and key[i + 1] in _IMPERFECTIVE \
+                and key[i:] not in self.lexicon.no_split \
+                and self._freq(key[i + 1:]) >= MIN_REST_FREQ:
+            pieces.append((i, i + 1, "clitic", "س"))
+            i += 1
+        if key.startswith("ال", i) and key[i:] not in _ARTICLE_EXCEPTIONS \
+                and self._article_rest_ok(key[i + 2:]):
+            pieces.append((i, i + 2, "article", "ال"))
+            i += 2
+        pieces.append((i, len(key), "word", key[i:]))
+        for ks, ke, kind, norm in pieces:
+            out.append(Token(pos[ks], pos[ke] if ke < len(key) else e, kind, norm))
+
+    def _freq(self, word: str) -> int:
+        return self.lexicon.freq.get(word, 0)
+
+    @staticmethod
+    def _article_rest_ok(rest: str) -> bool:
+        return len(rest) >= 2
+
+    def _splittable(self, key: str, i: int, letters: str) -> bool:
+        if i >= len(key) or key[i] not in letters:
+            return False
+        rest = key[i + 1:]
+        if len(rest) < 2 or key[i:] in self.lexicon.no_split:
+            return False
+        # before the article, or before a preposition + article (وبالقدس, وللقدس)
+        if rest.startswith("ال") and len(rest) >= 4:
+            return rest not in _ARTICLE_EXCEPTIONS or len(rest) > 4
+        if rest[0] in "بلك" and rest[1:].startswith("ال") and len(rest) >= 5:
+            return True
+        if rest.startswith("لل") and len(rest) >= 4:
+            return True
+        if key[i] == "ل" and rest.startswith("ل") and len(rest) >= 3:
+            return True  # ل + article with its alef dropped: للقدس
+        rest_freq = self._freq(rest)
+        return rest_freq >= MIN_REST_FREQ and self._freq(key[i:]) <= MAX_RATIO * rest_freq
