@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from marsad.text.normalize import normalize_key  # noqa: E402
+from marsad.text.normalize import normalize_key
 
 WORD = re.compile(r"[\u0621-\u064A]+")
 OUT = Path(__file__).resolve().parents[1] / "src/marsad/data/lexicon/ar_wordfreq.tsv"

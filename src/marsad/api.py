@@ -9,7 +9,7 @@ from datetime import date
 from .doc import Doc
 from .errors import MarsadError
 from .pipeline import Pipeline
-from .recovery import RawArticle, iter_inputs
+from .recovery import RawArticle, RepeatedLines, iter_inputs
 from .recovery.inputs import sniff
 from .settings import Settings
 
@@ -42,7 +42,7 @@ def analyze_paths(paths: Iterable[str], pipeline: Pipeline | None = None
 
 
 def learn_then_stream(items: Iterator[RawArticle | MarsadError], pipe: Pipeline
-                      ) -> tuple[Iterator[RawArticle | MarsadError], object]:
+                      ) -> tuple[Iterator[RawArticle | MarsadError], RepeatedLines]:
     """Read ahead up to ``settings.repeated_sample`` records, learn the lines that recur
     across each site's articles, and return the stream (read-ahead first) with them."""
     head = list(itertools.islice(items, pipe.settings.repeated_sample))

@@ -27,12 +27,14 @@ class InputError(MarsadError):
 
 class RecordError(MarsadError):
     code = "E002"
-    template = "bad record at {where}: {detail}. Fix or drop this record; the others are still analysed."
+    template = ("bad record at {where}: {detail}. Fix or drop this record; "
+                "the others are still analysed.")
 
 
 class PipelineConfigError(MarsadError):
     code = "E003"
-    template = "pipeline stage '{stage}' needs '{need}', which no earlier stage adds. Order the stages so that one adding '{need}' comes first, or remove '{stage}'."
+    template = ("pipeline stage '{stage}' needs '{need}', which no earlier stage adds. Order "
+                "the stages so that one adding '{need}' comes first, or remove '{stage}'.")
 
 
 class UnknownStageError(MarsadError):

@@ -49,8 +49,9 @@ class BoilerplateRules:
                     continue
                 cols = raw.split("\t")
                 if len(cols) not in (3, 4) or cols[0] not in _DEFAULT_MAX_WORDS:
-                    raise DataFileError(path=f"{path}:{n}",
-                                        detail="expected mode<TAB>reason<TAB>phrase[<TAB>max words]")
+                    raise DataFileError(
+                        path=f"{path}:{n}",
+                        detail="expected mode<TAB>reason<TAB>phrase[<TAB>max words]")
                 mode, reason, phrase = cols[0], cols[1], line_key(cols[2])
                 limit = int(cols[3]) if len(cols) == 4 else _DEFAULT_MAX_WORDS[mode]
                 if mode == "line":
@@ -113,11 +114,24 @@ class RepeatedLines:
             seen.add(fingerprint)
             site_key = site or ""
             docs[site_key] += 1
-            keys = {line_key(ln) for ln in body.splitlines()}
-            counts[site_key].update(k for k in keys if k and k.count(" ") < max_words)
+            keys = {line_key(ln) for ln in body.splitlines() if _candidate(ln, max_words)}
+            counts[site_key].update(k for k in keys if k)
         learned: dict[str, frozenset[str]] = {}
         for site_key, n in docs.items():
             if n < min_site_docs:
                 continue
             learned[site_key] = frozenset(k for k, c in counts[site_key].items() if c >= min_docs)
         return cls(learned)
+
+
+_SENTENCE_END = frozenset(".!?؟")
+
+
+def _candidate(line: str, max_words: int) -> bool:
+    """Can this line be learned as boilerplate? Short lines, and lines that do not end a
+    sentence: a full sentence that recurs is usually the same story told again."""
+    words = line.split()
+    if not words or len(words) > max_words:
+        return False
+    last = line.rstrip().rstrip("»”\"')]")
+    return len(words) <= 8 or not last or last[-1] not in _SENTENCE_END

@@ -23,9 +23,12 @@ for _n, _names in enumerate((
 MONTHS.update({"ابريل": 4, "اغسطس": 8, "يونيه": 6, "يوليه": 7, "فبرابر": 2})
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _AR_DATE = re.compile(
-    r"(?<!\d)(\d{1,2})\s*(?:من\s+)?(" + "|".join(sorted(MONTHS, key=len, reverse=True))
-    + r")\s*(?:\([^)\n]{1,20}\)\s*)?(?:عام\s+|سنه\s+)?(\d{4})(?!\d)")
+    r"(?<!\d)(\d{1,2})\s*(?:من\s+)?(" + _MONTH_ALT + r")(?:\s*[/-]\s*(?:" + _MONTH_ALT
+    + r"))?\s*(?:\([^)\n]{1,20}\)\s*)?[،,]?\s*(?:عام\s+|سنه\s+)?(\d{4})(?!\d)")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-](?:[a-z_]{2,30}/)?(\d{1,2})[/-](\d{1,2})(?:/|\b)")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
@@ -62,11 +65,20 @@ def parse_date(value: str) -> date | None:
     return _valid(dt.year, dt.month, dt.day)
 
 
-def find_arabic_date(text: str) -> date | None:
-    """The first ``day month year`` date written in Arabic in ``text``."""
-    key = normalize_key(text[:2000])
+def find_arabic_date(text: str, limit: int = 2000) -> date | None:
+    """The first ``day month year`` date written in Arabic in the first ``limit``
+    characters of ``text``."""
+    key = normalize_key(text[:limit])
     for m in _AR_DATE.finditer(key):
         found = _valid(int(m[3]), MONTHS[m[2]], int(m[1]))
         if found:
             return found
     return None
+
+
+def date_from_url(url: str | None) -> date | None:
+    """``/2013/middle_east/8/3/`` or ``/2018/02/19/`` in a URL."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url[:1000])
+    return _valid(int(m[1]), int(m[2]), int(m[3])) if m else None

@@ -4,11 +4,11 @@ recovery then runs on its output."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Any
 
-from .dates import parse_date
+from .dates import date_from_url, find_arabic_date, parse_date
 from .inputs import RawArticle
-
 
 
 def extract_html(raw: RawArticle) -> RawArticle:
@@ -22,7 +22,7 @@ def extract_html(raw: RawArticle) -> RawArticle:
         doc = trafilatura.bare_extraction(
             html, url=raw.url, with_metadata=True, include_comments=False,
             include_tables=True, include_images=False, deduplicate=False)
-    except Exception as err:  # noqa: BLE001 - trafilatura raises many types on broken pages
+    except Exception as err:
         warnings.append(f"html: main-text extraction failed ({type(err).__name__}); "
                         "used the page's visible text")
     text = getattr(doc, "text", None) if doc is not None else None
@@ -32,9 +32,8 @@ def extract_html(raw: RawArticle) -> RawArticle:
         text = _visible_text(html)
     title = raw.title or _clean(getattr(doc, "title", None))
     description = raw.abstract or _clean(getattr(doc, "description", None))
-    published = raw.published
-    if published is None and getattr(doc, "date", None):
-        published = parse_date(str(doc.date))
+    published = raw.published or _page_date(html, raw.url or getattr(doc, "url", None),
+                                            getattr(doc, "date", None))
     return dataclasses.replace(
         raw, body=text, kind="html", title=title, abstract=description, published=published,
         url=raw.url or _clean(getattr(doc, "url", None)),
@@ -42,6 +41,18 @@ def extract_html(raw: RawArticle) -> RawArticle:
         or _clean(getattr(doc, "hostname", None)),
         author=raw.author or _clean(getattr(doc, "author", None)),
         warnings=tuple(warnings))
+
+
+def _page_date(html: str, url: object, found: object) -> date | None:
+    """The URL's date, else trafilatura's unless it is only a year (``YYYY-01-01``),
+    else the first Arabic date written in the page, else trafilatura's year."""
+    from_url = date_from_url(url if isinstance(url, str) else None)
+    if from_url:
+        return from_url
+    extracted = parse_date(found) if isinstance(found, str) else None
+    if extracted and (extracted.month, extracted.day) != (1, 1):
+        return extracted
+    return find_arabic_date(_visible_text(html[:300_000]), limit=20_000) or extracted
 
 
 def _clean(value: object) -> str | None:
@@ -57,7 +68,7 @@ def _visible_text(html: str) -> str:
         import lxml.html
 
         root = lxml.html.document_fromstring(html)
-    except Exception:  # noqa: BLE001 - lxml's parser errors vary; fall back to no text
+    except Exception:
         return ""
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()

@@ -212,7 +212,7 @@ def _jsonl(fh: BinaryIO | io.BytesIO | gzip.GzipFile, where: str
            ) -> Iterator[RawArticle | MarsadError]:
     n = 0
     try:
-        for n, raw in enumerate(fh, 1):  # noqa: B007 - n is used after the loop
+        for n, raw in enumerate(fh, 1):
             if not raw.strip():
                 continue
             try:

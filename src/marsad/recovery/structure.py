@@ -8,6 +8,7 @@ articles in the batch."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +22,8 @@ from .inputs import RawArticle
 _FINAL = frozenset(".!?؟…:")
 _CLOSERS = "»”\"')}]›﴿ "
 _URL_LINE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_BYLINE_SEP = re.compile(r"\s[-–—ـ]\s|^[^:\n]{2,30}:\s|^(?:بقلم|كتب|كتبت|إعداد|اعداد|تقرير|مراسل)\b")
+_BYLINE_SEP = re.compile(
+    r"\s[-–—ـ]\s|^[^:\n]{2,30}:\s|^(?:بقلم|كتب|كتبت|إعداد|اعداد|تقرير|مراسل)\b")
 _WORD = re.compile(r"\S+")
 SUBHEADLINE_MAX_WORDS = 45
 BYLINE_MAX_WORDS = 7
@@ -113,7 +115,8 @@ def _layout(raw: RawArticle, body_text: str, settings: Settings, rules: Boilerpl
     title_key = line_key(out.headline) if out.headline else None
 
     if abstract is not None and out.subheadline is None:
-        body_start = " ".join(ln.key for ln in kept if ln.key != title_key)[:4 * len(abstract) + 200]
+        body_keys = (ln.key for ln in kept if ln.key != title_key)
+        body_start = " ".join(body_keys)[:4 * len(abstract) + 200]
         if _repeats(line_key(abstract), body_start):
             out.removed.append(Removed(abstract, "abstract-repeats-body"))
         else:
@@ -238,18 +241,17 @@ def _find_title_block(kept: list[_Line], settings: Settings, out: _Layout) -> li
 
 
 def _repeats(abstract_key: str, body_key: str) -> bool:
-    """Does an abstract only repeat the start of the body?"""
-    if not abstract_key:
+    """Does an abstract only repeat (or shorten) the start of the body? True when nearly
+    all its words appear, in order, in the first stretch of the body."""
+    words = abstract_key.split()
+    if not words:
         return True
     if abstract_key in body_key:
         return True
-    n = min(len(abstract_key), 80)
-    common = 0
-    for a, b in zip(abstract_key, body_key, strict=False):
-        if a != b:
-            break
-        common += 1
-    return common >= 0.9 * n
+    window = body_key.split()[:2 * len(words) + 20]
+    matcher = difflib.SequenceMatcher(None, words[:200], window[:440], autojunk=False)
+    same = sum(block.size for block in matcher.get_matching_blocks())
+    return same >= 0.85 * min(len(words), 200)
 
 
 def _bylines(body: list[_Line], out: _Layout) -> list[_Line]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 _PERSIAN = frozenset("پچژگکی")
 _URDU = frozenset("ٹڈڑںہےۓ")
-_ENGLISH = frozenset("the of and to in is that for on with was as by are from".split())
+_ENGLISH = frozenset(["the", "of", "and", "to", "in", "is", "that", "for", "on", "with", "was",
+                      "as", "by", "are", "from"])
 SAMPLE = 20_000
 
 

@@ -36,7 +36,8 @@ _DELETE_RANGES = (
     (0x061C, 0x061C),  # Arabic letter mark
     (0x00AD, 0x00AD),  # soft hyphen
 )
-_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SPACES = ("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+           "\u200a\u202f\u205f\u3000")
 
 
 @lru_cache(maxsize=1)

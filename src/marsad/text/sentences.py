@@ -44,12 +44,12 @@ def _quote_depth(text: str, start: int, end: int) -> list[int]:
                 delta[straight - start + 1] += 1
                 delta[i - start] -= 1
                 straight = None
-    depth = []
+    depths: list[int] = []
     running = 0
     for d in delta[:n]:
         running += d
-        depth.append(running)
-    return depth
+        depths.append(running)
+    return depths
 
 
 def split_sentences(text: str, start: int, end: int,

@@ -1,0 +1,196 @@
+"""The ``marsad`` command line. The only place that prints and exits."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .api import learn_then_stream
+from .doc import Doc
+from .errors import MarsadError
+from .pipeline import Pipeline
+from .recovery import RawArticle, RepeatedLines, iter_inputs
+from .render import render_pretty
+from .settings import Settings
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO date like 2018-03-14, got {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="marsad", description="Arabic news to structured political event data.")
+    parser.add_argument("--version", action="version", version=f"marsad {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    an = sub.add_parser("analyze", help="analyse articles into marsad.article/1 JSON",
+                        description="Analyse raw text, HTML pages, JSON records or JSONL "
+                        "dumps (.jsonl, .jsonl.gz) into marsad.article/1 JSON. One input "
+                        "prints one JSON object; several print JSONL in input order.")
+    an.add_argument("paths", nargs="*", default=["-"], metavar="PATH",
+                    help="files, directories or - for stdin (default: stdin)")
+    an.add_argument("--published", type=_date, help="publication date for inputs without one")
+    an.add_argument("--source", help="source/site name for inputs without one")
+    an.add_argument("--format", choices=("json", "jsonl", "pretty"),
+                    help="output format (default: json for one article, else jsonl)")
+    an.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    an.add_argument("--tokens", action="store_true", help="include the token layer")
+    an.add_argument("--boilerplate", action="append", default=[], type=Path, metavar="FILE",
+                    help="extra boilerplate lexicon (mode<TAB>reason<TAB>phrase lines)")
+
+    ev = sub.add_parser("eval", help="score the pipeline against gold annotations",
+                        description="Run the pipeline on the inputs that gold files "
+                        "(marsad.gold/1) reference and print precision/recall/F1 per part.")
+    ev.add_argument("gold", nargs="+", metavar="GOLD", help="gold files or directories")
+    ev.add_argument("--per-doc", action="store_true", help="also print one line per document")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "analyze":
+            return _analyze(args)
+        if args.command == "eval":
+            return _eval(args)
+    except MarsadError as err:
+        print(f"marsad: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 2
+
+
+# -- analyze ------------------------------------------------------------------------------
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(published=args.published, source=args.source,
+                    include_tokens=args.tokens, boilerplate_files=tuple(args.boilerplate))
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(settings: Settings, repeated: RepeatedLines) -> None:
+    _WORKER["pipeline"] = Pipeline(settings)
+    _WORKER["repeated"] = repeated
+
+
+def _work(raw: RawArticle) -> tuple[bool, str]:
+    pipe: Pipeline = _WORKER["pipeline"]
+    try:
+        doc = pipe(raw, _WORKER["repeated"])
+    except MarsadError as err:
+        return False, str(err)
+    return True, json.dumps(doc.to_json(include_tokens=pipe.settings.include_tokens),
+                            ensure_ascii=False)
+
+
+def _results(args: argparse.Namespace, pipe: Pipeline
+             ) -> Iterator[Doc | dict[str, Any] | MarsadError | str]:
+    items, repeated = learn_then_stream(iter_inputs(args.paths), pipe)
+    if args.jobs <= 1:
+        for item in items:
+            if isinstance(item, MarsadError):
+                yield item
+                continue
+            try:
+                yield pipe(item, repeated)
+            except MarsadError as err:
+                yield err
+        return
+    with ProcessPoolExecutor(args.jobs, initializer=_init_worker,
+                             initargs=(pipe.settings, repeated)) as pool:
+        # errors from reading stay in place: tasks and read errors come out in input order
+        batch: list[RawArticle | MarsadError] = []
+        end: list[RawArticle | MarsadError | None] = [None]
+        for nxt in itertools.chain(items, end):
+            if nxt is not None:
+                batch.append(nxt)
+                if len(batch) < 64 * args.jobs:
+                    continue
+            raws = [b for b in batch if isinstance(b, RawArticle)]
+            done = iter(pool.map(_work, raws, chunksize=8))
+            for b in batch:
+                if isinstance(b, MarsadError):
+                    yield b
+                    continue
+                ok, payload = next(done)
+                yield json.loads(payload) if ok else payload
+            batch = []
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        print("marsad: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    pipe = Pipeline(_settings(args))
+    out = sys.stdout
+    results = _results(args, pipe)
+    first = list(itertools.islice(results, 2))
+    fmt = args.format or ("json" if len(first) <= 1 else "jsonl")
+    written = failed = 0
+    for res in itertools.chain(first, results):
+        if isinstance(res, (MarsadError, str)):
+            failed += 1
+            print(f"marsad: {res}", file=sys.stderr)
+            continue
+        data = res.to_json(include_tokens=args.tokens) if isinstance(res, Doc) else res
+        _write(out, data, fmt)
+        written += 1
+    if failed:
+        print(f"marsad: {written} article(s) analysed, {failed} skipped", file=sys.stderr)
+    return 0 if written or not failed else 1
+
+
+def _write(out: TextIO, data: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    else:
+        out.write(render_pretty(data) + "\n")
+
+
+# -- eval ---------------------------------------------------------------------------------
+def _eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, find_gold_files
+
+    pipe = Pipeline(Settings())
+    golds = find_gold_files(args.gold)
+    if not golds:
+        print("marsad: no *.gold.json files found in " + " ".join(args.gold), file=sys.stderr)
+        return 1
+
+    def analyze(path: Path) -> dict[str, Any]:
+        docs = [r for r in iter_inputs([str(path)])]
+        raw = docs[0]
+        if isinstance(raw, MarsadError):
+            raise raw
+        return pipe(raw).to_json()
+
+    report = evaluate(golds, analyze)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.format(per_doc=args.per_doc))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""A readable right-to-left summary of an analysed article for a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+RLM = "\u200f"
+WIDTH = 110
+
+
+def _rtl(text: str, indent: str = "  ") -> str:
+    text = " ".join(text.split())
+    if len(text) > WIDTH:
+        text = text[:WIDTH - 1] + "…"
+    return f"{indent}{RLM}{text}"
+
+
+def render_pretty(doc: dict[str, Any]) -> str:
+    """Headline, subheadline, metadata, paragraphs and what was dropped, one block."""
+    src = doc.get("source") or {}
+    lines = ["═" * 60]
+    lines.append(_rtl(doc.get("headline") or "(no headline)", "■ "))
+    if doc.get("subheadline"):
+        lines.append(_rtl(doc["subheadline"], "  "))
+    where = src.get("url") or src.get("path") or "-"
+    if src.get("record") is not None:
+        where += f":{src['record']}"
+    lines.append(f"  id {doc['id']} · {src.get('site') or '-'} · {where}")
+    lines.append(f"  published {doc.get('published') or 'unknown'} · language "
+                 f"{doc.get('language')} · {len(doc.get('body') or [])} paragraphs · "
+                 f"{len(doc.get('sentences') or [])} sentences")
+    if doc.get("byline"):
+        lines.append(_rtl(doc["byline"], "  by "))
+    lines.append("─" * 60)
+    for i, para in enumerate(doc.get("body") or [], 1):
+        lines.append(_rtl(para["text"], f"{i:>3} "))
+    for name, key in (("entities", "name"), ("quotes", "text"), ("events", "cameo")):
+        items = doc.get(name) or []
+        if items:
+            lines.append(f"  {name} ({len(items)})")
+            for item in items[:20]:
+                lines.append(_rtl(str(item.get(key, "")), "    · "))
+    removed = doc.get("removed") or []
+    if removed:
+        lines.append(f"  removed ({len(removed)})")
+        for r in removed:
+            lines.append(_rtl(r["text"], f"    [{r['reason']}] "))
+    for w in doc.get("warnings") or []:
+        lines.append(f"  ! {w}")
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""Shared fixtures: the pipeline (built once), paths to the shared data, and a checker
+that every output validates against the JSON Schema and that every span slices the text."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from marsad import Pipeline, Settings
+from marsad.doc import iter_spans
+from marsad.resources import data_path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("MARSAD_SHARED", REPO.parent / "shared"))
+SEED = REPO / "examples" / "aawsat-soleimani-2017.txt"
+
+
+def shared_path(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data not found: {path} (set MARSAD_SHARED)")
+    return path
+
+
+def read_jsonl_gz(path: Path, start: int = 0, count: int | None = None) -> Iterator[dict[str, Any]]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        stop = None if count is None else start + count
+        for line in islice(fh, start, stop):
+            yield json.loads(line)
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    return Pipeline(Settings(include_tokens=True))
+
+
+@pytest.fixture(scope="session")
+def schema_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(data_path("schema", "marsad.article-1.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture(scope="session")
+def check_output(schema_validator: jsonschema.Draft202012Validator
+                 ) -> Callable[[dict[str, Any]], None]:
+    """Assert that an exported document is schema-valid and all its offsets are right."""
+    def check(doc: dict[str, Any]) -> None:
+        errors = sorted(schema_validator.iter_errors(doc), key=lambda e: list(e.path))
+        assert not errors, f"schema errors: {[e.message for e in errors[:5]]}"
+        text = doc["text"]
+        for layer, start, end in iter_spans(doc):
+            assert 0 <= start <= end <= len(text), (layer, start, end, len(text))
+        for para in doc["body"]:
+            assert text[para["start"]:para["end"]] == para["text"]
+        if doc["headline_span"]:
+            s = doc["headline_span"]
+            assert text[s["start"]:s["end"]] == doc["headline"]
+        if doc["subheadline_span"]:
+            s = doc["subheadline_span"]
+            assert text[s["start"]:s["end"]] == doc["subheadline"]
+        for sent in doc["sentences"]:
+            piece = text[sent["start"]:sent["end"]]
+            assert piece and piece == piece.strip() and "\n" not in piece
+        for ent in doc["entities"]:
+            for m in ent["mentions"]:
+                assert text[m["start"]:m["end"]] == m["text"]
+        for q in doc["quotes"]:
+            assert text[q["start"]:q["end"]] == q["text"]
+    return check

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from marsad import Pipeline
+from marsad.text import Tokenizer
+
+
+def pieces(tokenizer: Tokenizer, text: str) -> list[tuple[str, str, str]]:
+    return [(text[t.start:t.end], t.kind, t.norm) for t in tokenizer(text)]
+
+
+@pytest.fixture(scope="module")
+def tokenizer(pipeline: Pipeline) -> Tokenizer:
+    return Tokenizer(pipeline.knowledge.lexicon)
+
+
+def test_tokenize_splits_lam_before_guillemets(tokenizer: Tokenizer) -> None:
+    assert pieces(tokenizer, "لـ«حركة حماس»")[:3] == [
+        ("لـ", "clitic", "ل"), ("«", "punct", "«"), ("حركة", "word", "حركه")]
+
+
+def test_tokenize_splits_lam_and_elided_article(tokenizer: Tokenizer) -> None:
+    assert pieces(tokenizer, "للقدس") == [
+        ("ل", "clitic", "ل"), ("ل", "article", "ال"), ("قدس", "word", "قدس")]
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("والقدس", ["و", "ال", "قدس"]),
+    ("وبالقدس", ["و", "ب", "ال", "قدس"]),
+    ("فالأمر", ["ف", "ال", "أمر"]),
+    ("كالعادة", ["ك", "ال", "عادة"]),
+    ("وقال", ["و", "قال"]),
+    ("وأضاف", ["و", "أضاف"]),
+    ("سيكون", ["س", "يكون"]),
+    ("بلاده", ["بلاده"]),
+    ("وزير", ["وزير"]),
+    ("كان", ["كان"]),
+    ("فيلق", ["فيلق"]),
+    ("الذي", ["الذي"]),
+    ("سكان", ["سكان"]),
+])
+def test_tokenize_proclitics_only_where_the_rest_is_a_word(tokenizer: Tokenizer, word: str,
+                                                          expected: list[str]) -> None:
+    assert [p[0] for p in pieces(tokenizer, word)] == expected
+
+
+def test_tokenize_keeps_numbers_dates_and_marks_whole(tokenizer: Tokenizer) -> None:
+    got = pieces(tokenizer, "قائدُ ١٢٫٥ 12.10.2018")
+    assert got == [("قائدُ", "word", "قاءد"), ("١٢٫٥", "number", "12.5"),
+                   ("12.10.2018", "number", "12.10.2018")]
+
+
+@given(st.text(max_size=300))
+def test_tokenize_offsets_are_ordered_and_inside_the_text(text: str) -> None:
+    from marsad.text.tokenize import Lexicon
+    tokens = Tokenizer(Lexicon({"قال": 100}, frozenset()))(text)
+    last = 0
+    for t in tokens:
+        assert last <= t.start < t.end <= len(text)
+        assert not text[t.start:t.end].isspace()
+        last = t.end
