@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import itertools
 import json
 import sys
@@ -20,6 +21,10 @@ from .pipeline import Pipeline
 from .recovery import RawArticle, RepeatedLines, iter_inputs
 from .render import render_pretty
 from .settings import Settings
+
+
+#: modules with more subcommands (``add_commands(subparsers)``)
+_COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _date(value: str) -> date:
@@ -57,12 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("gold", nargs="+", metavar="GOLD", help="gold files or directories")
     ev.add_argument("--per-doc", action="store_true", help="also print one line per document")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    for module in _COMMAND_MODULES:
+        # each module adds subcommands that set `handler` (args -> exit status)
+        importlib.import_module(module).add_commands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "handler", None) is not None:
+            return int(args.handler(args))
         if args.command == "analyze":
             return _analyze(args)
         if args.command == "eval":
