@@ -24,7 +24,7 @@ from .settings import Settings
 
 
 #: modules with more subcommands (``add_commands(subparsers)``)
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("marsad.actors.cli", "marsad.ner.cli")
 
 
 def _date(value: str) -> date:

@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import DataFileError
 from .recovery.boilerplate import BoilerplateRules
 from .settings import Settings
+from .entities.resolve import Nouns
 from .text.tokenize import Lexicon
 
 
@@ -55,3 +56,17 @@ class Knowledge:
             abbreviations=frozenset(read_data_lines("lexicon", "abbreviations.txt")),
             boilerplate=BoilerplateRules.load(files),
         )
+
+
+def load_nouns() -> Nouns:
+    """Titles, organisation heads, institutions, groups and roles (data/entities/nouns.tsv)."""
+    from .text.normalize import normalize_key
+
+    kinds: dict[str, tuple[str, str | None]] = {}
+    for ln in read_data_lines("entities", "nouns.tsv"):
+        cols = ln.split("\t")
+        if len(cols) not in (2, 3):
+            raise DataFileError(path="entities/nouns.tsv", detail=f"bad line {ln!r}")
+        key = " ".join(normalize_key(cols[0]).split())
+        kinds[key] = (cols[1], cols[2] if len(cols) == 3 else None)
+    return Nouns(kinds, max(k.count(" ") + 1 for k in kinds))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import SettingsError
 
-DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "tokens")
+DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "tokens", "entities")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,10 @@ class Settings:
     include_tokens: bool = False
     #: extra boilerplate lexicon files (one pattern a line), added to the shipped one
     boilerplate_files: tuple[Path, ...] = ()
+    #: the user's own actor dictionary files (same TSV format as the shipped actors.tsv)
+    actor_files: tuple[Path, ...] = ()
+    #: a directory with another NER model (default: the model shipped in the package)
+    ner_model: Path | None = None
     #: a line must recur in this many distinct articles of one site to be learned boilerplate
     repeated_min_docs: int = 4
     #: ... and the site must have at least this many articles in the batch

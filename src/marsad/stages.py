@@ -42,3 +42,22 @@ def tokens_stage(settings: Settings, knowledge: Knowledge) -> StageFn:
     def run(doc: Doc) -> Doc:
         return doc.with_layers(tokens=tuple(tokenizer(doc.text)))
     return run
+
+
+@stage("entities", requires=("tokens", "sentences"), assigns=("entities",))
+def entities_stage(settings: Settings, knowledge: Knowledge) -> StageFn:
+    from .actors import ActorDictionary
+    from .entities import EntityResolver
+    from .ner import NerTagger
+    from .resources import load_nouns
+    from .text import normalize_key
+
+    resolver = EntityResolver(NerTagger.load(settings.ner_model),
+                              ActorDictionary.load(settings.actor_files), load_nouns(),
+                              lambda s: " ".join(normalize_key(s).split()))
+
+    def run(doc: Doc) -> Doc:
+        if doc.language not in ("ar", "und"):
+            return doc  # not Arabic: no Arabic entities (the warning says so)
+        return doc.with_layers(entities=tuple(resolver(doc)))
+    return run

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 _PERSIAN = frozenset("پچژگکی")
 _URDU = frozenset("ٹڈڑںہےۓ")
 _ENGLISH = frozenset(["the", "of", "and", "to", "in", "is", "that", "for", "on", "with", "was",
                       "as", "by", "are", "from"])
 SAMPLE = 20_000
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06D5\u06EE-\u06FF\u0750-\u077F"
+                            r"\uFB50-\uFDFF\uFE70-\uFEFC]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def detect_language(text: str) -> tuple[str, list[str]]:
     """``(code, warnings)``: ``ar``, ``fa``, ``ur``, ``en``, ``und`` (and a warning when the
     text is not Arabic, since Arabic stages would give unreliable results on it)."""
     sample = text[:SAMPLE]
-    arabic = latin = other = persian = urdu = 0
-    for ch in sample:
-        if not ch.isalpha():
-            continue
-        cp = ord(ch)
-        if 0x0600 <= cp <= 0x06FF or 0x0750 <= cp <= 0x077F or 0xFB50 <= cp <= 0xFEFF:
-            arabic += 1
-            if ch in _PERSIAN:
-                persian += 1
-            elif ch in _URDU:
-                urdu += 1
-        elif cp < 0x0250:
-            latin += 1
-        else:
-            other += 1
-    letters = arabic + latin + other
+    arabic = len(_ARABIC_LETTER.findall(sample))
+    latin = len(_LATIN_LETTER.findall(sample))
+    letters = len(_LETTER.findall(sample))
+    persian = sum(sample.count(ch) for ch in _PERSIAN)
+    urdu = sum(sample.count(ch) for ch in _URDU)
     if letters == 0:
         return "und", ["language: no letters found; nothing to analyse"]
     if arabic >= 0.5 * letters:

@@ -49,9 +49,12 @@ class Lexicon:
 class Tokenizer:
     """Tokenize text into :class:`~marsad.doc.Token` objects with offsets into the text."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, cache_size: int = 200_000) -> None:
         self.lexicon = lexicon
         self._table = fold_table()
+        # word surface -> pieces relative to the word start; words repeat a lot in news
+        self._cache: dict[str, tuple[tuple[int, int, str, str], ...]] = {}
+        self._cache_size = cache_size
 
     def __call__(self, text: str, start: int = 0, end: int | None = None) -> list[Token]:
         out: list[Token] = []
@@ -60,7 +63,18 @@ class Tokenizer:
             kind = m.lastgroup or "other"
             s, e = m.span()
             if kind == "ar":
-                self._split_word(text, s, e, out)
+                surface = m.group()
+                glued = e < len(text) and not text[e].isspace()
+                cache_key = surface + "\0" if glued else surface
+                pieces = self._cache.get(cache_key)
+                if pieces is None:
+                    found: list[Token] = []
+                    self._split_word(surface, 0, len(surface), found, glued)
+                    pieces = tuple((t.start, t.end, t.kind, t.norm) for t in found)
+                    if len(self._cache) >= self._cache_size:
+                        self._cache.clear()
+                    self._cache[cache_key] = pieces
+                out.extend(Token(s + a, s + b, k, n) for a, b, k, n in pieces)
             elif kind == "num":
                 out.append(Token(s, e, "number", m.group().translate(table)))
             elif kind == "latin":
@@ -74,7 +88,7 @@ class Tokenizer:
         return out
 
     # -- proclitics -------------------------------------------------------------------
-    def _split_word(self, text: str, s: int, e: int, out: list[Token]) -> None:
+    def _split_word(self, text: str, s: int, e: int, out: list[Token], glued: bool) -> None:
         table = self._table
         # letters with their text positions: marks and tatweel belong to the letter before
         letters: list[str] = []
@@ -89,8 +103,7 @@ class Tokenizer:
         if not key:
             return
         # a lone proclitic glued to what follows (لـ«حركة, و«سرايا)
-        if len(key) == 1 and key in _CONJ + _PREP + "ك" and e < len(text) \
-                and not text[e].isspace():
+        if len(key) == 1 and key in _CONJ + _PREP + "ك" and glued:
             out.append(Token(s, e, "clitic", key))
             return
         i = 0

@@ -1,0 +1,514 @@
+"""Finding the actors an article names and resolving their mentions to entities.
+
+Candidates come from four sources: the trained tagger (``marsad.ner``), longest matches
+in the actor dictionary (``marsad.actors``), role and group phrases built from a noun
+and a demonym (``الرئيس الإيراني``, ``الجيش الإسرائيلي``, ``المتظاهرون العراقيون``) and
+organisation names in guillemets (``«كتائب القسام»``). Overlaps are settled by length
+and source, then mentions are grouped: same dictionary actor, same name, a surname after
+the full name, an organisation's short form, a role phrase and its named holder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from ..actors.dictionary import word_forms
+from ..doc import Doc, Span
+from .records import Entity, Mention
+from .words import Word, build_words, words_in
+
+MAX_PHRASE_WORDS = 3
+APPOSITION_WORDS = 8
+_SOURCE_RANK = {"dict": 0, "group": 1, "ner": 2, "quoted": 3}
+_NON_STATE = frozenset({"IGO", "NGO", "MNC", "IMG", "UIS", "UNK", "REB", "MIL", "GOV", "COP",
+                        "CVL", "OPP", "BUS", "MED", "EDU", "JUD", "LEG", "REL", "SPY", "REF"})
+_NER_TYPES = {"PER": "PER", "PERS": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
+
+
+class CodeRangeLike(Protocol):
+    code: str
+
+
+class ActorLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def name_ar(self) -> str: ...
+    @property
+    def name_en(self) -> str | None: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def wikidata(self) -> str | None: ...
+
+    def code_at(self, when: date | None) -> str | None: ...
+
+
+class ResolutionLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def actor(self) -> ActorLike | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def agent(self) -> str | None: ...
+
+
+class TermLike(Protocol):
+    @property
+    def actor(self) -> ActorLike: ...
+
+
+class DictionaryLike(Protocol):
+    @property
+    def first_words(self) -> frozenset[str]: ...
+
+    def match_at(self, words: Sequence[str], i: int) -> tuple[int, Sequence[ActorLike]] | None: ...
+    def demonym(self, word: str) -> tuple[str, str] | None: ...
+    def role_key(self, phrase: str) -> str | None: ...
+    def resolve_at(self, words: Sequence[str], i: int, when: date | None = None
+                   ) -> tuple[int, ResolutionLike] | None: ...
+    def terms(self, holder_of: str, role: str) -> Sequence[TermLike]: ...
+    def role_holder(self, country: str, role: str, when: date | None) -> ActorLike | None: ...
+
+
+class TaggerLike(Protocol):
+    def tag(self, words: Sequence[str]) -> list[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Nouns:
+    """``kind`` and CAMEO agent of the nouns in ``data/entities/nouns.tsv`` (normalised)."""
+
+    kinds: Mapping[str, tuple[str, str | None]]
+    max_words: int
+
+    def get(self, words: Sequence[str], i: int, kinds: frozenset[str]
+            ) -> tuple[int, str, str | None] | None:
+        for n in range(min(self.max_words, len(words) - i), 0, -1):
+            hit = self.kinds.get(" ".join(words[i:i + n]))
+            if hit and hit[0] in kinds:
+                return n, hit[0], hit[1]
+        return None
+
+
+@dataclass(slots=True)
+class _Cand:
+    i: int
+    j: int
+    type: str
+    source: str
+    actors: list[ActorLike] = field(default_factory=list)
+    code: str | None = None
+    country: str | None = None
+    role: tuple[str, str] | None = None  # (country, role key) of a role phrase
+
+    @property
+    def size(self) -> int:
+        return self.j - self.i
+
+
+_ROLE_KINDS = frozenset({"institution", "people", "role"})
+_QUOTES = frozenset('«»"“”')
+_LONE_CLITICS = frozenset("وفبلك")
+
+
+class EntityResolver:
+    """``resolver(doc)`` returns the document's entities. Built once per pipeline."""
+
+    def __init__(self, tagger: TaggerLike | None, dictionary: DictionaryLike, nouns: Nouns,
+                 normalize: Callable[[str], str]) -> None:
+        self.tagger = tagger
+        self.dictionary = dictionary
+        self.nouns = nouns
+        self.normalize = normalize
+        self._can_start: list[bool] = []
+
+    # -- candidates ------------------------------------------------------------------------
+    def candidates(self, doc: Doc, words: list[Word]) -> list[_Cand]:
+        norms = [w.norm for w in words]
+        first = self.dictionary.first_words
+        # the dictionary can only match where a word's first form starts one of its keys
+        self._can_start = [bool(f) and f[0] in first for f in map(word_forms, norms)]
+        cands: list[_Cand] = []
+        start = 0
+        for sent in doc.sentences:
+            i, j = words_in(words, sent, start)
+            start = j
+            if self.tagger is not None and j > i:
+                surfaces = [doc.text[w.start:w.end] for w in words[i:j]]
+                cands.extend(self._tagged(self.tagger.tag(surfaces), i, norms))
+            cands.extend(self._dictionary(norms, i, j))
+            cands.extend(self._phrases(norms, i, j, doc.published))
+            cands.extend(self._quoted(doc.text, words, norms, i, j))
+        for c in cands:
+            if c.type in ("PER", "ORG", "MISC"):
+                self._trim_titles(c, norms)
+        return cands
+
+    def _tagged(self, tags: list[str], offset: int, norms: list[str]) -> list[_Cand]:
+        out: list[_Cand] = []
+        cur: _Cand | None = None
+        for k, tag in enumerate(tags):
+            prefix, _, label = tag.partition("-")
+            typ = _NER_TYPES.get(label)
+            if prefix == "I" and cur is not None and cur.type == typ:
+                cur.j = offset + k + 1
+                continue
+            if cur is not None:
+                out.append(cur)
+                cur = None
+            if prefix in ("B", "I") and typ:
+                cur = _Cand(offset + k, offset + k + 1, typ, "ner")
+        if cur is not None:
+            out.append(cur)
+        return out
+
+    def _trim_titles(self, c: _Cand, norms: list[str]) -> None:
+        """Titles and ranks are not part of a name: اللواء قاسم سليماني -> قاسم سليماني."""
+        while c.size > 1:
+            hit = self.nouns.get(norms, c.i, frozenset({"title"}))
+            if hit is None or hit[0] >= c.size:
+                break
+            c.i += hit[0]
+
+    def _dictionary(self, norms: list[str], i: int, j: int) -> list[_Cand]:
+        out: list[_Cand] = []
+        k = i
+        while k < j:
+            if not self._can_start[k]:
+                k += 1
+                continue
+            hit = self.dictionary.match_at(norms, k)
+            if hit is None or hit[0] <= 0 or k + hit[0] > j:
+                k += 1
+                continue
+            n, actors = hit
+            if n == 1 and self.nouns.get(norms, k, _ROLE_KINDS | {"title", "org-head"}):
+                k += 1  # a bare role or group noun: handled as a phrase
+                continue
+            typ = _actor_type(actors[0].type, actors[0].code_at(None))
+            out.append(_Cand(k, k + n, typ, "dict", list(actors)))
+            k += n
+        return out
+
+    def _phrases(self, norms: list[str], i: int, j: int, when: date | None) -> list[_Cand]:
+        """Role, institution and group phrases of a country or organisation
+        (``الرئيس الإيراني``, ``رئيس المكتب السياسي لحماس``, ``الجيش التركي``,
+        ``المتظاهرون العراقيون``), resolved by the actor dictionary."""
+        out: list[_Cand] = []
+        # resolve over the words without quotation marks and lone proclitics, so that
+        # «رئيس المكتب السياسي لـ«حماس»» reads as رئيس المكتب السياسي حماس
+        index = [k for k in range(i, j) if norms[k] not in _QUOTES
+                 and not (len(norms[k]) == 1 and norms[k] in _LONE_CLITICS)]
+        compact = [norms[k] for k in index]
+        p = 0
+        while p < len(compact):
+            k = index[p]
+            if len(compact[p]) < 2 or not self._can_start[k]:
+                p += 1
+                continue
+            hit = self.dictionary.resolve_at(compact, p, when)
+            if hit is None or hit[0] <= 0:
+                p += 1
+                continue
+            n, res = hit
+            if res.kind not in ("role", "agent") or (res.country is None and res.actor is None):
+                p += 1
+                continue
+            end = index[p + n - 1] + 1
+            relation = self.nouns.get(norms, k - 1, frozenset({"relational"})) if k > i else None
+            if res.kind == "role":
+                cand = _Cand(k, end, "GRP", "group", code=res.code, country=res.country,
+                             role=(res.country or "", res.role or ""))
+                if res.actor is not None:
+                    cand.actors = [res.actor]
+            else:
+                # an organisation only when headed by a definite institution noun
+                # (الجيش التركي, الشرطة الإسرائيلية); else a group (قوات يمنية)
+                noun = self.nouns.get(norms, k, _ROLE_KINDS)
+                org = noun is not None and noun[1] == "institution"
+                cand = _Cand(k, end, "ORG" if org else "GRP", "group", code=res.code,
+                             country=res.country)
+            if relation is not None:
+                # مستشار وزير الخارجية: someone related to the role, not its holder
+                cand.i -= min(relation[0], k - i)
+                cand.actors, cand.role, cand.type = [], None, "GRP"
+            out.append(cand)
+            p += n
+        return out
+
+    def _quoted(self, text: str, words: list[Word], norms: list[str], i: int, j: int
+                ) -> list[_Cand]:
+        """Organisation names in guillemets: «كتائب القسام», لـ«حركة حماس»."""
+        out: list[_Cand] = []
+        for k in range(i, j):
+            if norms[k] != "«":
+                continue
+            end = k + 1
+            while end < j and end - k <= 6 and norms[end] != "»":
+                end += 1
+            if end >= j or norms[end] != "»" or end == k + 1 or end - k > 6:
+                continue
+            if self.nouns.get(norms, k + 1, frozenset({"org-head"})):
+                out.append(_Cand(k + 1, end, "ORG", "quoted"))
+        return out
+
+    # -- selection -------------------------------------------------------------------------
+    def select(self, cands: list[_Cand], norms: list[str]) -> list[_Cand]:
+        by_span: dict[tuple[int, int], _Cand] = {}
+        for c in sorted(cands, key=lambda c: _SOURCE_RANK[c.source]):
+            prev = by_span.get((c.i, c.j))
+            if prev is None:
+                by_span[(c.i, c.j)] = c
+                continue
+            # same span from several sources: keep the best type, pool what they know
+            prev.actors = prev.actors or c.actors
+            prev.code = prev.code or c.code
+            prev.country = prev.country or c.country
+            if prev.source == "group" and c.source == "ner" and prev.type == "GRP" \
+                    and c.type == "PER":
+                prev.type = "PER"
+        chosen: list[_Cand] = []
+        taken: set[int] = set()
+        order = sorted(by_span.values(), key=lambda c: (-c.size, _SOURCE_RANK[c.source], c.i))
+        for c in order:
+            span = set(range(c.i, c.j))
+            if span & taken:
+                continue
+            if c.source == "ner":
+                self._inherit(c, by_span, norms)
+            chosen.append(c)
+            taken |= span
+        chosen.sort(key=lambda c: c.i)
+        return chosen
+
+    def _inherit(self, c: _Cand, by_span: Mapping[tuple[int, int], _Cand], norms: list[str]
+                 ) -> None:
+        """A tagged span that contains a dictionary match beside an organisation head
+        word (``حركة`` + ``حماس``) is that actor."""
+        for (i, j), inner in by_span.items():
+            if inner.source != "dict" or not (c.i <= i and j <= c.j) or (i, j) == (c.i, c.j):
+                continue
+            extra = list(range(c.i, i)) + list(range(j, c.j))
+            if all(self.nouns.get(norms, k, frozenset({"org-head", "title"})) for k in extra):
+                c.actors = inner.actors
+                c.type = inner.type
+                return
+
+    # -- grouping --------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> list[Entity]:
+        words = build_words(doc.tokens)
+        norms = [w.norm for w in words]
+        chosen = self.select(self.candidates(doc, words), norms)
+        groups: dict[str, list[_Cand]] = {}
+        order: list[str] = []
+        names: dict[str, list[str]] = {}  # group key -> name words
+
+        def add(key: str, c: _Cand) -> None:
+            if key not in groups:
+                groups[key] = []
+                order.append(key)
+            groups[key].append(c)
+
+        for c in chosen:
+            name_words = [n for n in norms[c.i:c.j] if n not in ("«", "»")]
+            if c.actors:
+                key = "actor:" + c.actors[0].id
+            elif c.source == "group" and c.role is None and c.code and c.type == "ORG":
+                key = "code:" + c.code  # الحكومة القطرية = النظام القطري: one actor
+            else:
+                key = "name:" + " ".join(name_words)
+            names.setdefault(key, name_words)
+            add(key, c)
+        # surnames and short forms join the full name mentioned in the article
+        merged: dict[str, str] = {}
+        for key in list(order):
+            cs = groups[key]
+            c = cs[0]
+            if c.actors or c.type not in ("PER", "ORG", "MISC"):
+                continue
+            nw = names[key]
+            target = self._fuller(key, nw, c.type, order, groups, names)
+            if target:
+                merged[key] = target
+        for key, target in merged.items():
+            while target in merged:
+                target = merged[target]
+            groups[target].extend(groups.pop(key))
+            order.remove(key)
+        # role phrases: the person named beside them is the holder; else a named holder of
+        # that role in the article; else they stay a GRP that refers to the holder
+        key_of = {id(c): key for key, cs in groups.items() for c in cs}
+        starts = {c.i: c for c in chosen}
+        ends = {c.j: c for c in chosen}
+        for key in list(order):
+            if key not in groups:
+                continue
+            c = groups[key][0]
+            if c.source != "group" or (c.role is None and c.type != "GRP"):
+                continue
+            target = self._apposed(c, starts, ends, norms, key_of)
+            if target is None and c.role is not None:
+                target = self._named_holder(c, doc.published, order, groups, names)
+            if target is not None and target != key and target in groups:
+                groups[target].extend(groups.pop(key))
+                order.remove(key)
+        return self._entities(doc, words, norms, order, groups)
+
+    @staticmethod
+    def _apposed(c: _Cand, starts: Mapping[int, _Cand], ends: Mapping[int, _Cand],
+                 norms: list[str], key_of: Mapping[int, str]) -> str | None:
+        """The person named right beside a role phrase: ``NAME، ROLE``, ``ROLE NAME`` or
+        ``ROLE، NAME``."""
+        comma = ("،", ",")
+        options = []
+        if c.i >= 2 and norms[c.i - 1] in comma:
+            options.append(ends.get(c.i - 1))
+        options.append(starts.get(c.j))
+        if c.j < len(norms) and norms[c.j] in comma:
+            options.append(starts.get(c.j + 1))
+        for other in options:
+            if other is not None and other.type == "PER" and other is not c:
+                return key_of.get(id(other))
+        return None
+
+    def _named_holder(self, c: _Cand, when: date | None, order: list[str],
+                      groups: Mapping[str, list[_Cand]], names: Mapping[str, list[str]]
+                      ) -> str | None:
+        holders = list(c.actors)
+        if when is None and c.role is not None:
+            # no date: any holder of the role whom the article names
+            holders += [t.actor for t in self.dictionary.terms(*c.role)]
+        for holder in holders:
+            key = "actor:" + holder.id
+            if key in groups:
+                return key
+            found = self._named(holder, order, groups, names)
+            if found:
+                return found
+        return None
+
+    def _fuller(self, key: str, nw: list[str], typ: str, order: list[str],
+                groups: Mapping[str, list[_Cand]], names: Mapping[str, list[str]]) -> str | None:
+        for other in order:
+            if other == key:
+                continue
+            oc = groups[other][0]
+            ow = names[other]
+            if len(ow) <= len(nw):
+                continue
+            if typ == "PER" and oc.type == "PER" and ow[-len(nw):] == nw:
+                return other
+            if typ in ("ORG", "MISC") and oc.type == "ORG":
+                heads = self.nouns.get(ow, 0, frozenset({"org-head"}))
+                if heads and ow[heads[0]:] == nw:
+                    return other  # حركة حماس <- حماس
+                if len(nw) == 1 and ow[0] == nw[0] and nw[0].startswith("ال"):
+                    return other  # المرصد السوري لحقوق الانسان <- المرصد
+        return None
+
+    def _named(self, actor: ActorLike, order: list[str], groups: Mapping[str, list[_Cand]],
+               names: Mapping[str, list[str]]) -> str | None:
+        wanted = {self.normalize(n) for n in (actor.name_ar, *actor.aliases)}
+        for key in order:
+            c = groups[key][0]
+            if c.type == "PER" and " ".join(names[key]) in wanted:
+                return key
+        return None
+
+    def _entities(self, doc: Doc, words: list[Word], norms: list[str], order: list[str],
+                  groups: Mapping[str, list[_Cand]]) -> list[Entity]:
+        when = doc.published
+        out: list[Entity] = []
+        all_chosen = sorted((c for cs in groups.values() for c in cs), key=lambda c: c.i)
+        for key in order:
+            cs = sorted(groups[key], key=lambda c: c.i)
+            named = [c for c in cs if c.source != "group"]
+            main = next((c for c in named if c.actors), None) or (named[0] if named else cs[0])
+            actor = main.actors[0] if main.actors and main.source != "group" else None
+            typ = _actor_type(actor.type, actor.code_at(when)) if actor else main.type
+            holder = None
+            if not named and cs[0].actors:
+                holder = cs[0].actors[0]
+            code = actor.code_at(when) if actor else None
+            if when is None and typ == "PER":
+                # undated article: the post the article gives the person (الرئيس الإيراني)
+                # tells their code better than the dictionary's latest one
+                code = next((c.code for c in cs if c.source == "group" and c.role
+                             and c.code), code)
+            if typ == "LOC" and actor is not None and actor.country:
+                code = actor.country  # a place: its country (acting for its government is
+                # decided where the place is an event's actor)
+            code = code or next((c.code for c in cs if c.code), None)
+            if code is None and typ == "PER":
+                code = self._affiliation(cs[0], all_chosen, norms, when)
+            country = (actor.country if actor else None) or next(
+                (c.country for c in cs if c.country), None)
+            if country is None and code and code[:3].isalpha() and code[:3] not in _NON_STATE:
+                country = code[:3]
+            mentions = tuple(self._mention(doc.text, words, c) for c in cs)
+            if actor is not None:
+                name = actor.name_ar
+            elif named:
+                name = max((self._mention(doc.text, words, c).text for c in named), key=len)
+            else:
+                name = mentions[0].text
+            out.append(Entity(
+                id=f"e{len(out) + 1}", type=typ, name=name, mentions=mentions,
+                name_en=actor.name_en if actor else None, code=code, country=country,
+                wikidata=actor.wikidata if actor else None,
+                actor=actor.id if actor else None,
+                refers_to=holder.name_ar if holder is not None and when is not None else None))
+        return out
+
+    def _affiliation(self, c: _Cand, chosen: list[_Cand], norms: list[str],
+                     when: date | None) -> str | None:
+        """``قاسم سليماني، قائد «فيلق القدس»``: the code of an organisation or role
+        phrase in apposition to a person's first mention (same clause)."""
+        stop = ("،", ",", ".", "؛", ":", "؟", "!")
+        lo = c.j + 1 if c.j < len(norms) and norms[c.j] in stop[:2] else c.j
+        hi = lo
+        while hi < len(norms) and hi - lo < APPOSITION_WORDS and norms[hi] not in stop:
+            hi += 1
+        for other in chosen:
+            if other is c or other.i < lo or other.j > hi:
+                continue
+            if other.actors and other.source != "group":
+                code = other.actors[0].code_at(when)
+                if code and other.type == "ORG":
+                    return code
+            elif other.code and other.type in ("ORG", "GRP"):
+                return other.code
+        return None
+
+    @staticmethod
+    def _mention(text: str, words: list[Word], c: _Cand) -> Mention:
+        start, end = words[c.i].core, words[c.j - 1].end
+        return Mention(start, end, text[start:end])
+
+
+_INSTITUTION_AGENTS = ("MIL", "COP", "GOV", "SPY", "JUD", "LEG", "MED", "BUS")
+
+
+def _actor_type(t: str, code: str | None = None) -> str:
+    """Dictionary type -> entity type; armed forces, police and government bodies that
+    the dictionary files as groups are organisations."""
+    if t == "GRP" and code and code[3:6] in _INSTITUTION_AGENTS:
+        return "ORG"
+    return t if t in ("PER", "ORG", "LOC", "GRP", "MISC") else "ORG"
+
+
+def spans_of(entities: Sequence[Entity]) -> list[Span]:
+    return [Span(m.start, m.end) for e in entities for m in e.mentions]

@@ -1,0 +1,69 @@
+"""Words for entity matching, built from the token layer: contiguous tokens that are not
+punctuation form one word; proclitics (و ف ب ل ك س) are split off the word's matching key
+and its mention start, while the article ال stays part of the name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..doc import Span, Token
+
+_JOIN = frozenset({"word", "clitic", "article", "number", "latin"})
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """``start``/``end``: the whole surface word; ``core``: where the word starts without
+    its proclitics; ``norm``: the matching key without proclitics (``للقدس`` -> ``القدس``);
+    ``clitics``: the proclitics' keys."""
+
+    start: int
+    end: int
+    core: int
+    norm: str
+    clitics: str
+    punct: bool
+
+
+def build_words(tokens: Sequence[Token]) -> list[Word]:
+    words: list[Word] = []
+    group: list[Token] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        i = 0
+        while i < len(group) - 1 and group[i].kind == "clitic":
+            i += 1
+        core = group[i]
+        # ل + fused article (للقدس): the mention keeps the ل, the key restores ال
+        core_start = group[i - 1].start if core.kind == "article" and i > 0 \
+            and group[i - 1].norm == "ل" and core.start == group[i - 1].end \
+            and core.norm == "ال" and core.end - core.start == 1 else core.start
+        norm = "".join(t.norm for t in group[i:])
+        clitics = "".join(t.norm for t in group[:i])
+        words.append(Word(group[0].start, group[-1].end, core_start, norm, clitics, False))
+        group.clear()
+
+    for tok in tokens:
+        if tok.kind in _JOIN:
+            if group and tok.start != group[-1].end:
+                flush()
+            group.append(tok)
+        else:
+            flush()
+            words.append(Word(tok.start, tok.end, tok.start, tok.norm, "", True))
+    flush()
+    return words
+
+
+def words_in(words: Sequence[Word], span: Span, start_index: int = 0) -> tuple[int, int]:
+    """Index range ``[i, j)`` of the words inside ``span``, scanning from ``start_index``."""
+    i = start_index
+    while i < len(words) and words[i].end <= span.start:
+        i += 1
+    j = i
+    while j < len(words) and words[j].start < span.end:
+        j += 1
+    return i, j

@@ -1,0 +1,130 @@
+"""The entity stage on real text: the seed article, the dev gold, and targeted cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SEED, shared_path
+
+from marsad import Pipeline, analyze
+from marsad.evaluate import evaluate, find_gold_files
+from marsad.recovery import RawArticle, iter_inputs
+
+
+def entities_of(pipeline: Pipeline, text: str, published: date | None = None
+                ) -> list[dict[str, Any]]:
+    doc = analyze(text, published=published, pipeline=pipeline)
+    return doc.to_json()["entities"]  # type: ignore[no-any-return]
+
+
+def find(entities: list[dict[str, Any]], mention: str) -> dict[str, Any]:
+    for e in entities:
+        if any(m["text"] == mention for m in e["mentions"]):
+            return e
+    raise AssertionError(f"no entity with mention {mention!r}: "
+                         f"{[(e['name'], [m['text'] for m in e['mentions']]) for e in entities]}")
+
+
+@pytest.fixture(scope="module")
+def seed_entities(pipeline: Pipeline) -> list[dict[str, Any]]:
+    raw = next(iter(iter_inputs([str(SEED)])))
+    assert isinstance(raw, RawArticle)
+    return pipeline(raw).to_json()["entities"]  # type: ignore[no-any-return]
+
+
+def test_entities_seed_every_required_gold_entity_and_precision(pipeline: Pipeline) -> None:
+    gold = shared_path("gold", "seed.gold.json")
+
+    def run(path: Path) -> dict[str, Any]:
+        raw = next(iter(iter_inputs([str(path)])))
+        assert isinstance(raw, RawArticle)
+        return pipeline(raw).to_json()
+
+    part = evaluate([gold], run).part("entities")
+    assert part.fn == 0, "a required seed entity was missed"
+    assert part.precision >= 0.85
+
+
+@pytest.mark.parametrize(("mention", "code"), [
+    ("قاسم سليماني", "IRNMIL"), ("حركة حماس", "PSEREBHMS"), ("الحرس الثوري", "IRNMIL"),
+    ("إيران", "IRN"), ("وكالة تسنيم", None), ("السلطة الفلسطينية", "PSEGOV"),
+    ("حسن روحاني", "IRNGOV"),
+])
+def test_entities_seed_codes_an_analyst_would_give(seed_entities: list[dict[str, Any]],
+                                                   mention: str, code: str | None) -> None:
+    names = {m["text"] for e in seed_entities for m in e["mentions"]} | {
+        e["name"] for e in seed_entities}
+    if mention == "وكالة تسنيم":
+        e = find(seed_entities, "تسنيم")
+        assert e["type"] == "ORG" and e["code"].startswith("IRN")
+        return
+    assert mention in names
+    e = next(e for e in seed_entities if e["name"] == mention
+             or any(m["text"] == mention for m in e["mentions"]))
+    assert e["code"] == code
+
+
+def test_entities_mentions_exclude_proclitics(seed_entities: list[dict[str, Any]]) -> None:
+    hamas = find(seed_entities, "حركة حماس")
+    assert all(not m["text"].startswith(("لـ", "و«", "ل«")) for m in hamas["mentions"])
+    for e in seed_entities:
+        for m in e["mentions"]:
+            assert not m["text"].startswith("«") and not m["text"].endswith("»")
+
+
+def test_entities_role_phrase_joins_its_named_holder(seed_entities: list[dict[str, Any]]
+                                                     ) -> None:
+    rouhani = find(seed_entities, "حسن روحاني")
+    texts = [m["text"] for m in rouhani["mentions"]]
+    assert "الرئيس الإيراني" in texts and "روحاني" in texts
+    trump = find(seed_entities, "دونالد ترمب")
+    assert "ترمب" in [m["text"] for m in trump["mentions"]]
+
+
+def test_entities_apposition_gives_an_unknown_person_a_code(seed_entities: list[dict[str, Any]]
+                                                            ) -> None:
+    e = find(seed_entities, "حسين شيخ الإسلام")
+    assert e["type"] == "PER" and e["code"] == "IRNGOV"
+
+
+def test_entities_groups_and_institutions_of_a_country(pipeline: Pipeline) -> None:
+    ents = entities_of(pipeline, "وخرج المتظاهرون العراقيون إلى الشوارع، فيما أطلق الجيش "
+                                 "الإسرائيلي النار على الشعب الفلسطيني.", date(2018, 5, 14))
+    assert (find(ents, "المتظاهرون العراقيون")["type"],
+            find(ents, "المتظاهرون العراقيون")["code"]) == ("GRP", "IRQCVL")
+    army = find(ents, "الجيش الإسرائيلي")
+    assert army["type"] == "ORG" and army["code"] == "ISRMIL"
+    assert find(ents, "الشعب الفلسطيني")["code"] == "PSECVL"
+
+
+def test_entities_role_holder_resolves_by_date(pipeline: Pipeline) -> None:
+    text = "وقال الرئيس الإيراني في كلمة أمام البرلمان إن بلاده لن تتراجع."
+    e2017 = find(entities_of(pipeline, text, date(2017, 12, 14)), "الرئيس الإيراني")
+    e2022 = find(entities_of(pipeline, text, date(2022, 3, 1)), "الرئيس الإيراني")
+    assert e2017["code"] == e2022["code"] == "IRNGOV"
+    assert e2017["refers_to"] == "حسن روحاني"
+    assert e2022["refers_to"] == "إبراهيم رئيسي"
+
+
+def test_entities_not_arabic_gives_no_entities(pipeline: Pipeline) -> None:
+    doc = analyze("The Iranian president Hassan Rouhani said Iran is ready.", pipeline=pipeline)
+    assert doc.language == "en" and doc.entities == ()
+
+
+def test_entities_dev_gold_f1(pipeline: Pipeline,
+                              check_output: Callable[[dict[str, Any]], None]) -> None:
+    golds = find_gold_files([str(shared_path("gold", "dev"))])
+
+    def run(path: Path) -> dict[str, Any]:
+        raw = next(iter(iter_inputs([str(path)])))
+        assert isinstance(raw, RawArticle)
+        out = pipeline(raw).to_json()
+        check_output(out)
+        return out
+
+    part = evaluate(golds, run).part("entities")
+    assert part.f1 >= 0.80, (part.precision, part.recall)
