@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--tokens", action="store_true", help="include the token layer")
     an.add_argument("--boilerplate", action="append", default=[], type=Path, metavar="FILE",
                     help="extra boilerplate lexicon (mode<TAB>reason<TAB>phrase lines)")
+    an.add_argument("--actors", action="append", default=[], type=Path, metavar="FILE",
+                    help="your own actor dictionary (TSV, same columns as the shipped "
+                    "actors.tsv); entries with a shipped id replace it")
 
     ev = sub.add_parser("eval", help="score the pipeline against gold annotations",
                         description="Run the pipeline on the inputs that gold files "
@@ -90,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- analyze ------------------------------------------------------------------------------
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings(published=args.published, source=args.source,
-                    include_tokens=args.tokens, boilerplate_files=tuple(args.boilerplate))
+                    include_tokens=args.tokens, boilerplate_files=tuple(args.boilerplate),
+                    actor_files=tuple(args.actors))
 
 
 _WORKER: dict[str, Any] = {}

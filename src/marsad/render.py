@@ -34,7 +34,15 @@ def render_pretty(doc: dict[str, Any]) -> str:
     lines.append("─" * 60)
     for i, para in enumerate(doc.get("body") or [], 1):
         lines.append(_rtl(para["text"], f"{i:>3} "))
-    for name, key in (("entities", "name"), ("quotes", "text"), ("events", "cameo")):
+    entities = doc.get("entities") or []
+    if entities:
+        lines.append(f"  entities ({len(entities)})")
+        for e in entities:
+            code = e.get("code") or "-"
+            extra = f" → {e['refers_to']}" if e.get("refers_to") else ""
+            lines.append(f"    {e['type']:<4} {code:<10} ×{len(e['mentions']):<3} {RLM}"
+                         f"{e['name']}{extra}")
+    for name, key in (("quotes", "text"), ("events", "cameo")):
         items = doc.get(name) or []
         if items:
             lines.append(f"  {name} ({len(items)})")

@@ -190,7 +190,7 @@ def data_dir() -> Path:
 
 
 #: shipped files in load order
-SHIPPED_FILES = ("countries.tsv", "country_extra.tsv", "capitals.tsv", "actors.tsv",
+SHIPPED_FILES = ("countries.tsv", "country_extra.tsv", "capitals.tsv", "actors.tsv", "places.tsv",
                  "upetrarch_actors.tsv", "role_holders.tsv", "demonyms.tsv", "agents.tsv",
                  "upetrarch_agents.tsv", "roles.tsv", "variants.tsv")
 
@@ -370,7 +370,7 @@ class ActorDictionary:
         drafts: dict[str, _Draft] = {}
         self._read_countries(src("countries.tsv"), src("country_extra.tsv"), drafts)
         self._read_capitals(src("capitals.tsv"), drafts)
-        for name in ("actors.tsv", "upetrarch_actors.tsv"):
+        for name in ("actors.tsv", "upetrarch_actors.tsv", "places.tsv"):
             self._read_actors(src(name), drafts, replace=False)
         for path in extra:
             self._read_actors(_Source(path, user=True), drafts, replace=True)

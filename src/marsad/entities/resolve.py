@@ -199,6 +199,11 @@ class EntityResolver:
                 k += 1  # a bare role or group noun: handled as a phrase
                 continue
             typ = _actor_type(actors[0].type, actors[0].code_at(None))
+            if typ == "LOC" and n > 1 and self.nouns.get(norms, k, frozenset({"place-head"})):
+                # محافظة أدلب: the place is أدلب, the province word is not its name
+                inner = self.dictionary.match_at(norms, k + 1)
+                if inner is not None and inner[0] == n - 1:
+                    k, n, actors = k + 1, n - 1, inner[1]
             out.append(_Cand(k, k + n, typ, "dict", list(actors)))
             k += n
         return out
