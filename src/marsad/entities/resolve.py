@@ -155,6 +155,10 @@ class EntityResolver:
         for c in cands:
             if c.type in ("PER", "ORG", "MISC"):
                 self._trim_titles(c, norms)
+            opened = sum(1 for n in norms[c.i:c.j] if n == "«") - sum(
+                1 for n in norms[c.i:c.j] if n == "»")
+            if opened > 0 and c.j < len(norms) and norms[c.j] == "»":
+                c.j += 1  # قائد «فيلق القدس»: keep the guillemets of a name inside together
         return cands
 
     def _tagged(self, tags: list[str], offset: int, norms: list[str]) -> list[_Cand]:
@@ -296,6 +300,11 @@ class EntityResolver:
                 self._inherit(c, by_span, norms)
             chosen.append(c)
             taken |= span
+        # names inside a role or group phrase are mentions too: حكومة قطر names Qatar,
+        # رئيس المكتب السياسي لحماس names Hamas
+        for c in [c for c in chosen if c.source == "group"]:
+            chosen.extend(inner for inner in by_span.values() if inner.source == "dict"
+                          and c.i <= inner.i and inner.j <= c.j and inner.size < c.size)
         chosen.sort(key=lambda c: c.i)
         return chosen
 
