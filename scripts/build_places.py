@@ -23,8 +23,9 @@ from marsad.actors import ActorDictionary  # noqa: E402
 from marsad.actors.dictionary import match_key  # noqa: E402
 
 OUT = ROOT / "src/marsad/data/actors/places.tsv"
-MENA = set("AE BH DZ EG IQ JO KW LB LY MA MR OM PS QA SA SD SS SO SY TN YE IR IL TR DJ KM AF "
-           "CY ER".split())
+MENA = frozenset(["AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "MR", "OM", "PS",
+                  "QA", "SA", "SD", "SS", "SO", "SY", "TN", "YE", "IR", "IL", "TR", "DJ", "KM",
+                  "AF", "CY", "ER"])
 NOT_ARABIC = set("پچژگکیٹڈڑںےۓ")
 
 

@@ -22,7 +22,6 @@ from .recovery import RawArticle, RepeatedLines, iter_inputs
 from .render import render_pretty
 from .settings import Settings
 
-
 #: modules with more subcommands (``add_commands(subparsers)``)
 _COMMAND_MODULES: tuple[str, ...] = ("marsad.actors.cli", "marsad.ner.cli")
 

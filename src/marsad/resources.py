@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .entities.resolve import Nouns
 from .errors import DataFileError
 from .recovery.boilerplate import BoilerplateRules
 from .settings import Settings
-from .entities.resolve import Nouns
 from .text.tokenize import Lexicon
 
 

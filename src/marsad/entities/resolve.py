@@ -148,7 +148,7 @@ class EntityResolver:
             start = j
             if self.tagger is not None and j > i:
                 surfaces = [doc.text[w.start:w.end] for w in words[i:j]]
-                cands.extend(self._tagged(self.tagger.tag(surfaces), i, norms))
+                cands.extend(self._tagged(self.tagger.tag(surfaces), i, words))
             cands.extend(self._dictionary(norms, i, j))
             cands.extend(self._phrases(norms, i, j, doc.published))
             cands.extend(self._quoted(doc.text, words, norms, i, j))
@@ -161,14 +161,21 @@ class EntityResolver:
                 c.j += 1  # قائد «فيلق القدس»: keep the guillemets of a name inside together
         return cands
 
-    def _tagged(self, tags: list[str], offset: int, norms: list[str]) -> list[_Cand]:
+    def _tagged(self, tags: list[str], offset: int, words: list[Word]) -> list[_Cand]:
         out: list[_Cand] = []
         cur: _Cand | None = None
         for k, tag in enumerate(tags):
             prefix, _, label = tag.partition("-")
             typ = _NER_TYPES.get(label)
-            if prefix == "I" and cur is not None and cur.type == typ:
+            glued = bool(words[offset + k].clitics) and words[offset + k].clitics != "ال"
+            if prefix == "I" and cur is not None and cur.type == typ and not (
+                    typ == "PER" and glued):
                 cur.j = offset + k + 1
+                continue
+            if prefix == "I" and cur is not None and typ == "PER" and glued:
+                # روحاني لهنية: a name does not go on through a preposition; two names
+                out.append(cur)
+                cur = _Cand(offset + k, offset + k + 1, typ, "ner")
                 continue
             if cur is not None:
                 out.append(cur)
@@ -310,8 +317,13 @@ class EntityResolver:
 
     def _inherit(self, c: _Cand, by_span: Mapping[tuple[int, int], _Cand], norms: list[str]
                  ) -> None:
-        """A tagged span that contains a dictionary match beside an organisation head
-        word (``حركة`` + ``حماس``) is that actor."""
+        """A tagged span that is a dictionary name, or that contains a dictionary match
+        beside an organisation head word (``حركة`` + ``حماس``), is that actor."""
+        whole = self.dictionary.match_at(norms, c.i)
+        if whole is not None and whole[0] == c.size:
+            c.actors = list(whole[1])
+            c.type = _actor_type(c.actors[0].type, c.actors[0].code_at(None))
+            return
         for (i, j), inner in by_span.items():
             if inner.source != "dict" or not (c.i <= i and j <= c.j) or (i, j) == (c.i, c.j):
                 continue
@@ -427,10 +439,12 @@ class EntityResolver:
                 return other
             if typ in ("ORG", "MISC") and oc.type == "ORG":
                 heads = self.nouns.get(ow, 0, frozenset({"org-head"}))
-                if heads and ow[heads[0]:] == nw:
-                    return other  # حركة حماس <- حماس
+                if heads and (ow[heads[0]:] == nw or (len(nw) == 1 and ow[heads[0]] == nw[0])):
+                    return other  # حركة حماس <- حماس; حركة الجهاد الاسلامي <- الجهاد
                 if len(nw) == 1 and ow[0] == nw[0] and nw[0].startswith("ال"):
                     return other  # المرصد السوري لحقوق الانسان <- المرصد
+                if len(nw) == 1 and nw[0].startswith("ال") and ow[0] == nw[0][2:]:
+                    return other  # سرايا القدس <- السرايا
         return None
 
     def _named(self, actor: ActorLike, order: list[str], groups: Mapping[str, list[_Cand]],
