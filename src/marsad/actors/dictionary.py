@@ -350,6 +350,8 @@ class ActorDictionary:
         self._countries: dict[str, int] = {}
         self._terms: dict[tuple[str, str], list[tuple[date | None, date | None, int]]] = {}
         self._variants = _Variants()
+        # word -> (its one normalised word, its matching forms); ("", ()) if not one word
+        self._word_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     # -- loading ---------------------------------------------------------------------------
     @classmethod
@@ -570,14 +572,12 @@ class ActorDictionary:
         while j < len(words) and len(forms) < self.max_words:
             raw = words[j]
             j += 1
-            parts = key_words(raw)
-            if len(parts) != 1:
+            w, fs = self._word(raw)
+            if not w:
                 return  # punctuation, or something that is not one word
-            w = parts[0]
             if w == "ال":
                 article = True
                 continue
-            fs = word_forms(w)
             surface.append("ال" + w if article else w)
             article = False
             forms.extend(fs)
@@ -585,6 +585,16 @@ class ActorDictionary:
             yield j, key, surface
             if key not in self._prefixes:
                 return
+
+    def _word(self, raw: str) -> tuple[str, tuple[str, ...]]:
+        got = self._word_cache.get(raw)
+        if got is None:
+            parts = key_words(raw)
+            got = (parts[0], word_forms(parts[0])) if len(parts) == 1 else ("", ())
+            if len(self._word_cache) >= 200_000:
+                self._word_cache.clear()
+            self._word_cache[raw] = got
+        return got
 
     def _name_match(self, key: str, surface: Sequence[str]) -> list[Actor]:
         out: list[Actor] = []
