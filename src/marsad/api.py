@@ -31,7 +31,13 @@ def analyze_paths(paths: Iterable[str], pipeline: Pipeline | None = None
     place; the others are still analysed."""
     pipe = pipeline or Pipeline(Settings())
     stream, repeated = learn_then_stream(iter_inputs(list(paths)), pipe)
-    for item in stream:
+    return analyse_stream(stream, pipe, repeated)
+
+
+def analyse_stream(items: Iterable[RawArticle | MarsadError], pipe: Pipeline,
+                   repeated: RepeatedLines) -> Iterator[Doc | MarsadError]:
+    """Analyse read articles in order; read errors and analysis errors stay in place."""
+    for item in items:
         if isinstance(item, MarsadError):
             yield item
             continue

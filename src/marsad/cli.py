@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .api import learn_then_stream
+from .api import analyse_stream, learn_then_stream
 from .doc import Doc
 from .errors import MarsadError
 from .pipeline import Pipeline
@@ -26,7 +26,8 @@ from .settings import Settings
 _COMMAND_MODULES: tuple[str, ...] = ("marsad.actors.cli", "marsad.ner.cli")
 
 
-def _date(value: str) -> date:
+def iso_date(value: str) -> date:
+    """argparse type for ``YYYY-MM-DD`` dates."""
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -46,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "prints one JSON object; several print JSONL in input order.")
     an.add_argument("paths", nargs="*", default=["-"], metavar="PATH",
                     help="files, directories or - for stdin (default: stdin)")
-    an.add_argument("--published", type=_date, help="publication date for inputs without one")
+    an.add_argument("--published", type=iso_date,
+                    help="publication date for inputs without one")
     an.add_argument("--source", help="source/site name for inputs without one")
     an.add_argument("--format", choices=("json", "jsonl", "pretty"),
                     help="output format (default: json for one article, else jsonl)")
@@ -118,14 +120,7 @@ def _results(args: argparse.Namespace, pipe: Pipeline
              ) -> Iterator[Doc | dict[str, Any] | MarsadError | str]:
     items, repeated = learn_then_stream(iter_inputs(args.paths), pipe)
     if args.jobs <= 1:
-        for item in items:
-            if isinstance(item, MarsadError):
-                yield item
-                continue
-            try:
-                yield pipe(item, repeated)
-            except MarsadError as err:
-                yield err
+        yield from analyse_stream(items, pipe, repeated)
         return
     with ProcessPoolExecutor(args.jobs, initializer=_init_worker,
                              initargs=(pipe.settings, repeated)) as pool:

@@ -12,16 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..cli import iso_date
 from ..errors import MarsadError
 from .dictionary import Actor, ActorDictionary, Resolution
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an ISO date like 2017-12-14, got {value!r}") from None
 
 
 def add_commands(subparsers: Any) -> None:
@@ -32,7 +25,7 @@ def add_commands(subparsers: Any) -> None:
         "dictionary: matching actors with their CAMEO code at --date, and what a role or "
         "agent phrase («الرئيس الإيراني», «الجيش التركي») stands for.")
     p.add_argument("query", nargs="+", metavar="QUERY", help="a name, alias or phrase")
-    p.add_argument("--date", type=_date, default=None,
+    p.add_argument("--date", type=iso_date, default=None,
                    help="date for codes and role holders (default: the current ones)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--file", action="append", default=[], type=Path, metavar="EXTRA.tsv",
