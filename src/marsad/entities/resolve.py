@@ -15,20 +15,15 @@ from datetime import date
 from typing import Protocol
 
 from ..actors.dictionary import word_forms
-from ..doc import Doc, Span
+from ..doc import Doc
 from .records import Entity, Mention
 from .words import Word, build_words, words_in
 
-MAX_PHRASE_WORDS = 3
 APPOSITION_WORDS = 8
 _SOURCE_RANK = {"dict": 0, "group": 1, "ner": 2, "quoted": 3}
 _NON_STATE = frozenset({"IGO", "NGO", "MNC", "IMG", "UIS", "UNK", "REB", "MIL", "GOV", "COP",
                         "CVL", "OPP", "BUS", "MED", "EDU", "JUD", "LEG", "REL", "SPY", "REF"})
 _NER_TYPES = {"PER": "PER", "PERS": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
-
-
-class CodeRangeLike(Protocol):
-    code: str
 
 
 class ActorLike(Protocol):
@@ -536,7 +531,3 @@ def _actor_type(t: str, code: str | None = None) -> str:
     if t == "GRP" and code and code[3:6] in _INSTITUTION_AGENTS:
         return "ORG"
     return t if t in ("PER", "ORG", "LOC", "GRP", "MISC") else "ORG"
-
-
-def spans_of(entities: Sequence[Entity]) -> list[Span]:
-    return [Span(m.start, m.end) for e in entities for m in e.mentions]

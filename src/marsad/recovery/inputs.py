@@ -10,7 +10,6 @@ import codecs
 import gzip
 import io
 import json
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -278,7 +277,3 @@ def _field(obj: Mapping[str, Any], name: str, where: str) -> str | None:
         raise RecordError(where=where, detail=f"field '{key}' should be a string, "
                           f"got {type(value).__name__}")
     return None
-
-
-def path_label(path: str | os.PathLike[str]) -> str:
-    return os.fspath(path)
