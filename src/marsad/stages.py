@@ -52,7 +52,7 @@ def entities_stage(settings: Settings, knowledge: Knowledge) -> StageFn:
     from .resources import load_nouns
     from .text import normalize_key
 
-    resolver = EntityResolver(NerTagger.load(settings.ner_model),
+    resolver = EntityResolver(NerTagger.load(settings.ner_model, knowledge.lexicon),
                               ActorDictionary.load(settings.actor_files), load_nouns(),
                               lambda s: " ".join(normalize_key(s).split()))
 

@@ -22,7 +22,7 @@ from itertools import product
 from pathlib import Path
 
 from ..errors import DataFileError, MarsadError
-from ..text.normalize import normalize_key
+from ..recovery.boilerplate import line_key
 
 ACTOR_TYPES = ("PER", "ORG", "LOC", "GRP")
 #: the role vocabulary of ``role_holders.tsv`` (``roles.tsv`` maps Arabic phrases to these)
@@ -43,8 +43,6 @@ _CODE = re.compile(r"^(?:[A-Z]{3})+$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 _ID = re.compile(r"^[\w:.\-]+$")
-# anything that is not a letter, a digit or a space separates words in a key
-_PUNCT = re.compile(r"[^\w\s]|_")
 _MAX_VARIANTS = 16
 
 
@@ -58,8 +56,9 @@ class ActorFileError(MarsadError):
 # -- keys ----------------------------------------------------------------------------------
 
 def key_words(text: str) -> list[str]:
-    """Normalised words of ``text``: :func:`normalize_key`, punctuation and quotes removed."""
-    return _PUNCT.sub(" ", normalize_key(text)).split()
+    """Normalised words of ``text``: :func:`normalize_key`, punctuation and quotes removed
+    (the words of the boilerplate line key)."""
+    return line_key(text).split()
 
 
 def word_forms(word: str) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ import pycrfsuite
 
 from ..errors import DataFileError
 from ..resources import data_path, load_lexicon
-from ..text.tokenize import Tokenizer
+from ..text.tokenize import Lexicon, Tokenizer
 from .features import FeatureConfig, FeatureExtractor, NerResources
 from .resources_io import load_clusters, load_gazetteer, load_memory
 
@@ -31,8 +31,9 @@ class NerTagger:
         self.model_dir = model_dir
 
     @classmethod
-    def load(cls, model_dir: Path | None = None) -> NerTagger:
-        """Load a model directory (default: the shipped model)."""
+    def load(cls, model_dir: Path | None = None, lexicon: Lexicon | None = None) -> NerTagger:
+        """Load a model directory (default: the shipped model). Pass the pipeline's
+        ``lexicon`` to share it instead of loading the word list a second time."""
         d = Path(model_dir) if model_dir is not None else default_model_dir()
         model = d / "model.crfsuite"
         conf = d / "features.json"
@@ -61,7 +62,7 @@ class NerTagger:
             raise DataFileError(path=str(model), detail=str(err)) from err
         known = frozenset(attr for attr, _ in crf.info().state_features)
         res = NerResources(clusters, names, gazetteer, memory, phrases, silver)
-        extractor = FeatureExtractor(config, res, Tokenizer(load_lexicon()), known=known)
+        extractor = FeatureExtractor(config, res, Tokenizer(lexicon or load_lexicon()), known=known)
         return cls(crf, extractor, d)
 
     def tag(self, words: Sequence[str]) -> list[str]:
