@@ -5,18 +5,18 @@ and its mention start, while the article ال stays part of the name."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..doc import Span, Token
 
 _JOIN = frozenset({"word", "clitic", "article", "number", "latin"})
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """``start``/``end``: the whole surface word; ``core``: where the word starts without
     its proclitics; ``norm``: the matching key without proclitics (``للقدس`` -> ``القدس``);
-    ``clitics``: the proclitics' keys."""
+    ``clitics``: the proclitics' keys. A named tuple (like :class:`~marsad.doc.Token`):
+    there is one per word of every article."""
 
     start: int
     end: int
@@ -26,35 +26,42 @@ class Word:
     punct: bool
 
 
+def _word(group: Sequence[Token]) -> Word:
+    if len(group) == 1:
+        t = group[0]
+        return Word(t.start, t.end, t.start, t.norm, "", False)
+    i = 0
+    while i < len(group) - 1 and group[i].kind == "clitic":
+        i += 1
+    core = group[i]
+    # ل + fused article (للقدس): the mention keeps the ل, the key restores ال
+    core_start = group[i - 1].start if core.kind == "article" and i > 0 \
+        and group[i - 1].norm == "ل" and core.start == group[i - 1].end \
+        and core.norm == "ال" and core.end - core.start == 1 else core.start
+    norm = "".join([t.norm for t in group[i:]])
+    clitics = "".join([t.norm for t in group[:i]])
+    return Word(group[0].start, group[-1].end, core_start, norm, clitics, False)
+
+
 def build_words(tokens: Sequence[Token]) -> list[Word]:
     words: list[Word] = []
+    append = words.append
     group: list[Token] = []
-
-    def flush() -> None:
-        if not group:
-            return
-        i = 0
-        while i < len(group) - 1 and group[i].kind == "clitic":
-            i += 1
-        core = group[i]
-        # ل + fused article (للقدس): the mention keeps the ل, the key restores ال
-        core_start = group[i - 1].start if core.kind == "article" and i > 0 \
-            and group[i - 1].norm == "ل" and core.start == group[i - 1].end \
-            and core.norm == "ال" and core.end - core.start == 1 else core.start
-        norm = "".join(t.norm for t in group[i:])
-        clitics = "".join(t.norm for t in group[:i])
-        words.append(Word(group[0].start, group[-1].end, core_start, norm, clitics, False))
-        group.clear()
-
+    last_end = -1
     for tok in tokens:
         if tok.kind in _JOIN:
-            if group and tok.start != group[-1].end:
-                flush()
+            if group and tok.start != last_end:
+                append(_word(group))
+                group = []
             group.append(tok)
+            last_end = tok.end
         else:
-            flush()
-            words.append(Word(tok.start, tok.end, tok.start, tok.norm, "", True))
-    flush()
+            if group:
+                append(_word(group))
+                group = []
+            append(Word(tok.start, tok.end, tok.start, tok.norm, "", True))
+    if group:
+        append(_word(group))
     return words
 
 

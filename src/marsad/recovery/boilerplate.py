@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataFileError
@@ -34,6 +34,21 @@ class Rule:
 class BoilerplateRules:
     exact: Mapping[str, str]
     rules: tuple[Rule, ...]
+    #: prefix rules by their first word, with their position in ``rules`` (the first rule
+    #: in file order wins); the other rules are tried one by one
+    _by_first: Mapping[str, tuple[tuple[int, Rule], ...]] = field(init=False, repr=False)
+    _others: tuple[tuple[int, Rule], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_first: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
+        others: list[tuple[int, Rule]] = []
+        for n, rule in enumerate(self.rules):
+            if rule.mode == "prefix":
+                by_first[rule.phrase.split(" ", 1)[0]].append((n, rule))
+            else:
+                others.append((n, rule))
+        object.__setattr__(self, "_by_first", {k: tuple(v) for k, v in by_first.items()})
+        object.__setattr__(self, "_others", tuple(others))
 
     @classmethod
     def load(cls, files: Sequence[Path]) -> BoilerplateRules:
@@ -66,16 +81,25 @@ class BoilerplateRules:
         if reason:
             return "line", reason
         words = key.count(" ") + 1
-        for rule in self.rules:
+        best: Rule | None = None
+        best_n = len(self.rules)
+        for n, rule in self._by_first.get(key.split(" ", 1)[0], ()):
+            if n < best_n and words <= rule.max_words and (
+                    key == rule.phrase or key.startswith(rule.phrase + " ")):
+                best, best_n = rule, n
+                break
+        for n, rule in self._others:
+            if n >= best_n:
+                break
             if words > rule.max_words:
                 continue
-            if rule.mode == "prefix" and (key == rule.phrase or key.startswith(rule.phrase + " ")):
-                return rule.mode, rule.reason
             if rule.mode == "contains" and rule.phrase in key:
-                return rule.mode, rule.reason
+                best = rule
+                break
             if rule.mode == "suffix" and key.endswith(" " + rule.phrase):
-                return rule.mode, rule.reason
-        return None
+                best = rule
+                break
+        return None if best is None else (best.mode, best.reason)
 
     def suffix_phrase(self, key: str) -> str | None:
         for rule in self.rules:

@@ -9,19 +9,25 @@ _URDU = frozenset("ٹڈڑںہےۓ")
 _ENGLISH = frozenset(["the", "of", "and", "to", "in", "is", "that", "for", "on", "with", "was",
                       "as", "by", "are", "from"])
 SAMPLE = 20_000
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06D5\u06EE-\u06FF\u0750-\u077F"
-                            r"\uFB50-\uFDFF\uFE70-\uFEFC]")
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
-_LETTER = re.compile(r"[^\W\d_]")
+# runs, not single letters: counting the length of each run is several times faster than
+# one match object per letter
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06D5\u06EE-\u06FF\u0750-\u077F"
+                             r"\uFB50-\uFDFF\uFE70-\uFEFC]+")
+_LATIN_LETTERS = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    return sum(map(len, pattern.findall(text)))
 
 
 def detect_language(text: str) -> tuple[str, list[str]]:
     """``(code, warnings)``: ``ar``, ``fa``, ``ur``, ``en``, ``und`` (and a warning when the
     text is not Arabic, since Arabic stages would give unreliable results on it)."""
     sample = text[:SAMPLE]
-    arabic = len(_ARABIC_LETTER.findall(sample))
-    latin = len(_LATIN_LETTER.findall(sample))
-    letters = len(_LETTER.findall(sample))
+    arabic = _count(_ARABIC_LETTERS, sample)
+    latin = _count(_LATIN_LETTERS, sample)
+    letters = _count(_LETTERS, sample)
     persian = sum(sample.count(ch) for ch in _PERSIAN)
     urdu = sum(sample.count(ch) for ch in _URDU)
     if letters == 0:

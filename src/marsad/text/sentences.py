@@ -1,10 +1,12 @@
 """Sentence splitting that does not break inside quotations, brackets, numbers,
 abbreviations or dates. Linear in the length of the text: brackets are paired in one
-pass with a bounded stack, and unpaired openers are ignored (so an unclosed « cannot
+pass over the marks with a bounded stack, and unpaired openers are ignored (so an unclosed « cannot
 swallow the rest of a paragraph)."""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from ..doc import Span
@@ -16,72 +18,82 @@ _TRAILERS = frozenset("»”\")}]’'›﴿")
 _MAX_DEPTH = 64
 
 
-def _quote_depth(text: str, start: int, end: int) -> list[int]:
-    """depth[i - start] > 0 where text[i] lies inside a paired quotation or bracket."""
-    n = end - start
-    delta = [0] * (n + 1)
-    stack: list[tuple[str, int]] = []
-    straight: int | None = None
-    for i in range(start, end):
-        ch = text[i]
-        if ch in _PAIRS:
-            if len(stack) < _MAX_DEPTH:
-                stack.append((ch, i))
-        elif ch in _CLOSERS:
-            opener = _CLOSERS[ch]
-            # pop to the matching opener if it is near the top; drop unpaired openers
-            for depth in range(len(stack) - 1, max(-1, len(stack) - 5), -1):
-                if stack[depth][0] == opener:
-                    o = stack[depth][1]
-                    del stack[depth:]
-                    delta[o - start + 1] += 1
-                    delta[i - start] -= 1
-                    break
-        elif ch == '"':
-            if straight is None:
+_MARK = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS) + '"') + "]")
+_TERMINATOR = re.compile("[" + re.escape("".join(sorted(_TERMINATORS))) + "]")
+
+
+class _Depth:
+    """Quotation/bracket depth at any position of ``text[start:end]``, from one pass over
+    the quotation marks and brackets only (found by a regex, not a loop over characters).
+    An opener's own position is outside its pair; the closer's position is outside too."""
+
+    __slots__ = ("depths", "points")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        delta: dict[int, int] = {}
+        stack: list[tuple[str, int]] = []
+        straight: int | None = None
+        for m in _MARK.finditer(text, start, end):
+            ch, i = m.group(), m.start()
+            if ch in _PAIRS:
+                if len(stack) < _MAX_DEPTH:
+                    stack.append((ch, i))
+            elif ch in _CLOSERS:
+                opener = _CLOSERS[ch]
+                # pop to the matching opener if it is near the top; drop unpaired openers
+                for depth in range(len(stack) - 1, max(-1, len(stack) - 5), -1):
+                    if stack[depth][0] == opener:
+                        o = stack[depth][1]
+                        del stack[depth:]
+                        delta[o + 1] = delta.get(o + 1, 0) + 1
+                        delta[i] = delta.get(i, 0) - 1
+                        break
+            elif straight is None:  # '"'
                 straight = i
             else:
-                delta[straight - start + 1] += 1
-                delta[i - start] -= 1
+                delta[straight + 1] = delta.get(straight + 1, 0) + 1
+                delta[i] = delta.get(i, 0) - 1
                 straight = None
-    depths: list[int] = []
-    running = 0
-    for d in delta[:n]:
-        running += d
-        depths.append(running)
-    return depths
+        self.points = sorted(delta)
+        running = 0
+        self.depths: list[int] = []
+        for p in self.points:
+            running += delta[p]
+            self.depths.append(running)
+
+    def at(self, i: int) -> int:
+        k = bisect_right(self.points, i) - 1
+        return self.depths[k] if k >= 0 else 0
 
 
 def split_sentences(text: str, start: int, end: int,
                     abbreviations: frozenset[str]) -> Iterable[Span]:
     """Sentences of ``text[start:end]`` (one paragraph), trimmed of surrounding space."""
-    depth = _quote_depth(text, start, end)
+    depth = _Depth(text, start, end)
     sent_start = start
     i = start
-    while i < end:
-        ch = text[i]
-        if ch in _TERMINATORS and depth[i - start] == 0 and not _is_internal(
-                text, i, start, end, abbreviations):
-            j = i + 1
+    for m in _TERMINATOR.finditer(text, start, end):
+        p = m.start()
+        if p < i:
+            continue  # consumed with the terminator before it (?!, ...)
+        d = depth.at(p)
+        if d == 0 and not _is_internal(text, p, start, end, abbreviations):
+            j = p + 1
             while j < end and (text[j] in _TERMINATORS or text[j] in _TRAILERS):
                 j += 1
             if j >= end or text[j].isspace():
                 yield from _trimmed(text, sent_start, j)
                 sent_start = j
             i = j
-            continue
-        if ch in _TERMINATORS and depth[i - start] > 0:
+        elif d == 1:
             # a sentence that ends inside a quote which closes right here: «... .»
-            j = i + 1
+            j = p + 1
             while j < end and text[j] in _TRAILERS:
                 j += 1
-            if j > i + 1 and depth[j - 1 - start] == 0 and (j >= end or text[j].isspace()) \
-                    and depth[i - start] == 1:
+            if j > p + 1 and depth.at(j - 1) == 0 and (j >= end or text[j].isspace()):
                 yield from _trimmed(text, sent_start, j)
                 sent_start = j
                 i = j
-                continue
-        i += 1
     yield from _trimmed(text, sent_start, end)
 
 

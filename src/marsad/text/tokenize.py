@@ -35,6 +35,11 @@ _ARTICLE_EXCEPTIONS = frozenset(
      "الله", "الي", "الا", "الان", "الف", "الاف", "الغ"}
 )
 MIN_REST_FREQ = 20
+_LONE_CLITICS = frozenset(_CONJ + _PREP + "ك")
+#: (start, end, kind, norm) relative to the start of a regex match
+_Piece = tuple[int, int, str, str]
+#: builds a Token without the keyword-argument machinery of ``Token(...)`` (hot path)
+_make_token = tuple.__new__
 MAX_RATIO = 30
 
 
@@ -52,40 +57,53 @@ class Tokenizer:
     def __init__(self, lexicon: Lexicon, cache_size: int = 200_000) -> None:
         self.lexicon = lexicon
         self._table = fold_table()
-        # word surface -> pieces relative to the word start; words repeat a lot in news
-        self._cache: dict[str, tuple[tuple[int, int, str, str], ...]] = {}
+        # match surface -> pieces relative to its start; words repeat a lot in news
+        self._cache: dict[str, tuple[_Piece, ...]] = {}
         self._cache_size = cache_size
 
     def __call__(self, text: str, start: int = 0, end: int | None = None) -> list[Token]:
         out: list[Token] = []
-        table = self._table
+        append = out.append
+        make = _make_token
+        cache = self._cache
         for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
-            kind = m.lastgroup or "other"
-            s, e = m.span()
-            if kind == "ar":
-                surface = m.group()
-                glued = e < len(text) and not text[e].isspace()
-                cache_key = surface + "\0" if glued else surface
-                pieces = self._cache.get(cache_key)
-                if pieces is None:
-                    found: list[Token] = []
-                    self._split_word(surface, 0, len(surface), found, glued)
-                    pieces = tuple((t.start, t.end, t.kind, t.norm) for t in found)
-                    if len(self._cache) >= self._cache_size:
-                        self._cache.clear()
-                    self._cache[cache_key] = pieces
-                out.extend(Token(s + a, s + b, k, n) for a, b, k, n in pieces)
-            elif kind == "num":
-                out.append(Token(s, e, "number", m.group().translate(table)))
-            elif kind == "latin":
-                out.append(Token(s, e, "latin", m.group().lower()))
-            elif kind == "lone":
-                continue
-            elif kind == "punct":
-                out.append(Token(s, e, "punct", m.group().translate(table)))
-            else:
-                out.append(Token(s, e, "symbol", m.group().translate(table)))
+            surface = m.group()
+            pieces = cache.get(surface)
+            if pieces is None:
+                kind = m.lastgroup or "other"
+                if kind == "ar" and surface.translate(self._table) in _LONE_CLITICS:
+                    # a lone proclitic splits off only when glued to what follows
+                    # (لـ«حركة): not cached, the answer depends on the next character
+                    e = m.end()
+                    glued = e < len(text) and not text[e].isspace()
+                    pieces = self._pieces(kind, surface, glued)
+                else:
+                    pieces = self._pieces(kind, surface, False)
+                    if len(cache) >= self._cache_size:
+                        cache.clear()
+                    cache[surface] = pieces
+            s = m.start()
+            for a, b, k, n in pieces:
+                append(make(Token, (s + a, s + b, k, n)))
         return out
+
+    def _pieces(self, kind: str, surface: str, glued: bool) -> tuple[_Piece, ...]:
+        """The tokens of one regex match, with offsets relative to its start."""
+        table = self._table
+        if kind == "ar":
+            found: list[Token] = []
+            self._split_word(surface, 0, len(surface), found, glued)
+            return tuple((t.start, t.end, t.kind, t.norm) for t in found)
+        end = len(surface)
+        if kind == "num":
+            return ((0, end, "number", surface.translate(table)),)
+        if kind == "latin":
+            return ((0, end, "latin", surface.lower()),)
+        if kind == "lone":
+            return ()
+        if kind == "punct":
+            return ((0, end, "punct", surface.translate(table)),)
+        return ((0, end, "symbol", surface.translate(table)),)
 
     # -- proclitics -------------------------------------------------------------------
     def _split_word(self, text: str, s: int, e: int, out: list[Token], glued: bool) -> None:
