@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import SettingsError
 
-DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "tokens", "entities")
+DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "tokens", "entities", "quotes")
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,3 +61,16 @@ def entities_stage(settings: Settings, knowledge: Knowledge) -> StageFn:
             return doc  # not Arabic: no Arabic entities (the warning says so)
         return doc.with_layers(entities=tuple(resolver(doc)))
     return run
+
+
+@stage("quotes", requires=("tokens", "sentences", "entities"), assigns=("quotes",))
+def quotes_stage(settings: Settings, knowledge: Knowledge) -> StageFn:
+    from .quotes import QuoteFinder, QuoteLexicon
+
+    finder = QuoteFinder(QuoteLexicon.load(Tokenizer(knowledge.lexicon)))
+
+    def run(doc: Doc) -> Doc:
+        if doc.language not in ("ar", "und"):
+            return doc
+        return doc.with_layers(quotes=finder(doc))
+    return run
