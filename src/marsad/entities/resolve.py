@@ -129,13 +129,23 @@ class EntityResolver:
         self.nouns = nouns
         self.normalize = normalize
         self._can_start: list[bool] = []
+        # word key -> can a dictionary key start with it (words repeat: cached)
+        self._starts: dict[str, bool] = {}
+
+    def _starts_key(self, norm: str) -> bool:
+        forms = word_forms(norm)
+        can = bool(forms) and forms[0] in self.dictionary.first_words
+        if len(self._starts) >= 200_000:
+            self._starts.clear()
+        self._starts[norm] = can
+        return can
 
     # -- candidates ------------------------------------------------------------------------
     def candidates(self, doc: Doc, words: list[Word]) -> list[_Cand]:
         norms = [w.norm for w in words]
-        first = self.dictionary.first_words
         # the dictionary can only match where a word's first form starts one of its keys
-        self._can_start = [bool(f) and f[0] in first for f in map(word_forms, norms)]
+        known = self._starts
+        self._can_start = [known[n] if n in known else self._starts_key(n) for n in norms]
         cands: list[_Cand] = []
         start = 0
         for sent in doc.sentences:
