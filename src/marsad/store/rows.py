@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ..text.normalize import normalize_key
@@ -70,6 +71,17 @@ def _text(value: Any) -> str | None:
 def _num(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
         else None
+
+
+def _day(value: Any, published: str | None) -> str | None:
+    """The event's day: its own date when it is a full ``YYYY-MM-DD`` (a month or year
+    alone is too coarse for a timeline), else the article's publication date."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    return published
 
 
 def _sentence_text(doc: Mapping[str, Any], ev: Mapping[str, Any]) -> str | None:
@@ -144,7 +156,7 @@ def article_rows(doc: Mapping[str, Any]) -> ArticleRows:
             plover.get("event"), plover.get("mode"), _text(plover.get("context")),
             trigger.get("start"), trigger.get("end"), trigger.get("text"),
             None if ev.get("negated") is None else int(bool(ev.get("negated"))),
-            _text(ev.get("modality")), ev.get("date") or published, ev.get("date_text"),
+            _text(ev.get("modality")), _day(ev.get("date"), published), ev.get("date_text"),
             loc.get("name"), loc.get("country"), _num(loc.get("lat")), _num(loc.get("lon")),
             _text(loc.get("geonames_id")), _num(ev.get("confidence")), site,
             _sentence_text(doc, ev), json.dumps(ev, ensure_ascii=False)))

@@ -59,6 +59,8 @@ class Filters:
     site: str | None = None
     text: str | None = None
     article: str | None = None
+    #: events at this place (its name as stored)
+    place: str | None = None
 
     def __post_init__(self) -> None:
         if self.cameo is not None and not (self.cameo.isdigit() and 1 <= len(self.cameo) <= 4):
@@ -327,13 +329,18 @@ class Store:
         return [(r[0], r[1]) for r in self._all(sql, params)]
 
     # -- reading: filters ------------------------------------------------------------------
+    @staticmethod
+    def _is_code(actor: str) -> bool:
+        return actor.isascii() and actor.isalpha() and actor.isupper() and len(actor) >= 3
+
     def _actor_ids_sql(self, actor: str) -> tuple[str, list[Any]]:
-        sql = "SELECT id FROM actors WHERE id = ? OR key LIKE ? ESCAPE '\\'"
-        params: list[Any] = [actor, "%" + _like(self._name_key(actor)) + "%"]
-        if actor.isascii() and actor.isalpha() and actor.isupper():
-            sql += " OR code LIKE ? ESCAPE '\\'"
-            params.append(_like(actor) + "%")
-        return sql, params
+        """Actors by id, by CAMEO code prefix (``IRN``, ``PSEREB``: upper-case letters) or
+        else by part of a name."""
+        if self._is_code(actor):
+            return ("SELECT id FROM actors WHERE id = ? OR code LIKE ? ESCAPE '\\'",
+                    [actor, _like(actor) + "%"])
+        return ("SELECT id FROM actors WHERE id = ? OR key LIKE ? ESCAPE '\\'",
+                [actor, "%" + _like(self._name_key(actor)) + "%"])
 
     @staticmethod
     def _name_key(text: str) -> str:
@@ -359,8 +366,15 @@ class Store:
             if kind == "events":
                 role = f.role or "any"
                 cols = [c for c in ("source", "target") if role in (c, "any")]
-                conds.append("(" + " OR ".join(f"e.{c}_actor IN ({sub})" for c in cols) + ")")
-                params += sp * len(cols)
+                if self._is_code(f.actor):
+                    # the code the actor had in that article (codes change with dates)
+                    conds.append("(" + " OR ".join(f"e.{c}_code LIKE ? ESCAPE '\\'"
+                                                   for c in cols) + ")")
+                    params += [_like(f.actor) + "%"] * len(cols)
+                else:
+                    conds.append("(" + " OR ".join(f"e.{c}_actor IN ({sub})"
+                                                   for c in cols) + ")")
+                    params += sp * len(cols)
             elif kind == "quotes":
                 conds.append(f"q.speaker_actor IN ({sub})")
                 params += sp
@@ -380,6 +394,9 @@ class Store:
             if f.quad_class:
                 conds.append("e.quad_class = ?")
                 params.append(f.quad_class)
+            if f.place:
+                conds.append("e.place = ?")
+                params.append(f.place)
         if f.date_from:
             conds.append(f"{day} >= ?")
             params.append(f.date_from.isoformat())

@@ -1,0 +1,296 @@
+"""The HTTP API and the web UI (FastAPI). ``create_app(db)`` builds the app over a store;
+``marsad serve`` runs it with uvicorn. OpenAPI at ``/docs`` and ``/openapi.json``.
+
+Lists are paginated as ``{"items": [...], "next": cursor}``; errors are JSON
+``{"error": {"code", "message"}}``; request bodies and analysis time are bounded; every
+response carries a Content-Security-Policy that only allows the app's own scripts (the
+corpus text is untrusted: the UI builds the page with ``textContent``, never as HTML)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import date
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..api import analyze as analyze_text
+from ..errors import MarsadError
+from ..pipeline import Pipeline
+from ..recovery.inputs import record_to_raw
+from ..settings import Settings
+from ..store import Filters, QueryError, Store
+
+MAX_BODY = 2_000_000
+ANALYZE_TIMEOUT = 30.0
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+       "frame-ancestors 'none'; form-action 'self'")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+class _State:
+    """The store (one connection, used under a lock) and the pipeline, built lazily."""
+
+    def __init__(self, db: str, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.lock = threading.Lock()
+        self.pipe_lock = threading.Lock()
+        self._store: Store | None = None
+        self._pipe: Pipeline | None = None
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.db)
+        return self._store
+
+    def pipeline(self) -> Pipeline:
+        if self._pipe is None:
+            self._pipe = Pipeline(self.settings)
+        return self._pipe
+
+
+def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX_BODY,
+               analyze_timeout: float = ANALYZE_TIMEOUT) -> FastAPI:
+    state = _State(db, settings or Settings())
+    app = FastAPI(title="marsad", version=__version__,
+                  description="Arabic news as structured political event data: articles, "
+                  "entities and actors, quotations and CAMEO/PLOVER events.")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > max_body):
+            return _error(413, "too-large", f"request bodies are limited to {max_body} bytes")
+        response = await call_next(request)
+        if not request.url.path.startswith(("/docs", "/redoc")):
+            response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, err: ApiError) -> JSONResponse:
+        return _error(err.status, err.code, err.message)
+
+    @app.exception_handler(MarsadError)
+    async def marsad_error(request: Request, err: MarsadError) -> JSONResponse:
+        return _error(400, err.code, str(err))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, err: RequestValidationError) -> JSONResponse:
+        parts = ["/".join(str(p) for p in e.get("loc", ())) + ": " + str(e.get("msg"))
+                 for e in err.errors()]
+        return _error(422, "invalid-request", "; ".join(parts))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        return _error(err.status_code, "http", str(err.detail))
+
+    def run(fn: Callable[[Store], Any]) -> Any:
+        with state.lock:
+            return fn(state.store())
+
+    # -- API -------------------------------------------------------------------------------
+    @app.post("/api/analyze", summary="Analyse one article",
+              description="Body: text/plain (raw article text), text/html (a page) or "
+              "application/json (a news record with title/text/published/url/... "
+              "fields). Returns one marsad.article/1 document. Nothing is stored.",
+              tags=["analyze"])
+    async def analyze(request: Request, published: date | None = None,
+                      source: str | None = None) -> JSONResponse:
+        body = await _read_body(request, max_body)
+        ctype = request.headers.get("content-type", "text/plain").split(";")[0].strip()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ApiError(400, "bad-encoding", f"the body is not UTF-8 ({err.reason} at "
+                           f"byte {err.start}); send UTF-8 text") from None
+        if not text.strip():
+            raise ApiError(400, "empty", "the body is empty; send the article text")
+
+        def work() -> dict[str, Any]:
+            with state.pipe_lock:
+                pipe = state.pipeline()
+                if ctype == "application/json":
+                    try:
+                        obj = json.loads(text)
+                    except ValueError as err:
+                        raise ApiError(400, "bad-json", f"invalid JSON: {err}") from None
+                    raw = record_to_raw(obj, path="<request>")
+                    if published and raw.published is None:
+                        raw = _replace(raw, published=published)
+                    if source and raw.site is None:
+                        raw = _replace(raw, site=source)
+                    return pipe(raw).to_json()
+                if ctype not in ("text/plain", "text/html", "application/xhtml+xml"):
+                    raise ApiError(415, "unsupported-type", f"content type {ctype!r} is not "
+                                   "supported; use text/plain, text/html or application/json")
+                return analyze_text(text, published=published, source=source,
+                                    pipeline=pipe).to_json()
+
+        try:
+            doc = await asyncio.wait_for(asyncio.to_thread(work), analyze_timeout)
+        except TimeoutError:
+            raise ApiError(503, "timeout", f"the analysis took longer than "
+                           f"{analyze_timeout:g}s; send a shorter text") from None
+        return JSONResponse(doc)
+
+    @app.get("/api/stats", tags=["store"], summary="Counts of what is stored")
+    def stats() -> Any:
+        return run(lambda s: s.stats())
+
+    @app.get("/api/articles", tags=["store"], summary="Stored articles (paginated)")
+    def articles(f: Annotated[Filters, _filters_dep()], limit: int = 50,
+                 cursor: str | None = None) -> Any:
+        return run(lambda s: s.articles(f, limit, cursor).to_json())
+
+    @app.get("/api/articles/{article_id}", tags=["store"],
+             summary="One stored marsad.article/1 document")
+    def article(article_id: str) -> Any:
+        doc = run(lambda s: s.article(article_id))
+        if doc is None:
+            raise ApiError(404, "not-found", f"no article with id {article_id!r}")
+        return doc
+
+    @app.get("/api/events", tags=["store"], summary="Events (paginated, or an export)",
+             description="format=json (default, paginated) or one of the export formats "
+             "gdelt (GDELT 2.0, 61 tab-separated columns) and plover (JSON lines), which "
+             "return every event that passes the filters.")
+    def events(f: Annotated[Filters, _filters_dep()], limit: int = 50,
+               cursor: str | None = None,
+               format: Annotated[str, Query(pattern="^(json|gdelt|plover)$")] = "json"
+               ) -> Any:
+        if format == "json":
+            return run(lambda s: s.events(f, limit, cursor).to_json())
+        from ..export.gdelt import gdelt_lines
+        from ..export.plover import plover_record
+
+        evs = run(lambda s: list(s.iter_events(f)))
+        lines: Iterator[str]
+        if format == "gdelt":
+            lines = gdelt_lines(evs)
+            media = "text/tab-separated-values; charset=utf-8"
+        else:
+            lines = (json.dumps(plover_record(e), ensure_ascii=False) + "\n" for e in evs)
+            media = "application/x-ndjson; charset=utf-8"
+        return StreamingResponse(lines, media_type=media)
+
+    @app.get("/api/events/timeline", tags=["store"],
+             summary="Event counts by QuadClass per day or week")
+    def timeline(f: Annotated[Filters, _filters_dep()],
+                 bucket: Annotated[str, Query(pattern="^(day|week)$")] = "day") -> Any:
+        return {"items": run(lambda s: s.timeline(f, bucket)), "bucket": bucket}
+
+    @app.get("/api/network", tags=["store"],
+             summary="Who acts on whom: nodes and weighted edges")
+    def network(f: Annotated[Filters, _filters_dep()], limit: int = 300) -> Any:
+        return run(lambda s: s.network(f, limit))
+
+    @app.get("/api/places", tags=["store"], summary="Events by place, for the map")
+    def places(f: Annotated[Filters, _filters_dep()], limit: int = 500) -> Any:
+        return {"items": run(lambda s: s.places(f, limit))}
+
+    @app.get("/api/actors", tags=["store"], summary="Actors of the corpus (paginated)")
+    def actors(q: str | None = None, type: str | None = None, limit: int = 50,
+               cursor: str | None = None) -> Any:
+        return run(lambda s: s.actors(q, type, limit, cursor).to_json())
+
+    @app.get("/api/actors/{actor_id}", tags=["store"],
+             summary="One actor: names, codes, quotes, events, counterparts")
+    def actor(actor_id: str) -> Any:
+        out = run(lambda s: s.actor(actor_id))
+        if out is None:
+            raise ApiError(404, "not-found", f"no actor with id {actor_id!r}")
+        return out
+
+    @app.get("/api/quotes", tags=["store"], summary="Quotations (paginated)")
+    def quotes(f: Annotated[Filters, _filters_dep()], limit: int = 50,
+               cursor: str | None = None) -> Any:
+        return run(lambda s: s.quotes(f, limit, cursor).to_json())
+
+    @app.get("/api/search", tags=["store"],
+             summary="Full-text search over articles and quotations",
+             description="Arabic is matched after normalisation and with proclitics split "
+             "(القدس finds بالقدس). Each hit has a snippet and the match offsets.")
+    def search(q: Annotated[str, Query(min_length=1, max_length=500)], limit: int = 20,
+               cursor: str | None = None,
+               kind: Annotated[str | None, Query(pattern="^(article|quote)$")] = None
+               ) -> Any:
+        kinds = (kind,) if kind else ("article", "quote")
+        return run(lambda s: s.search(q, limit, cursor, kinds).to_json())
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+                   include_in_schema=False)
+    def api_missing(rest: str) -> Any:
+        raise ApiError(404, "not-found", f"no API endpoint /api/{rest}; see /docs")
+
+    # -- UI --------------------------------------------------------------------------------
+    static = resources.files("marsad.server") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(str(static / "index.html"), media_type="text/html")
+
+    return app
+
+
+def _replace(raw: Any, **changes: Any) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(raw, **changes)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "too-large", f"request bodies are limited to {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _filters_dep() -> Any:
+    from fastapi import Depends
+
+    def dep(actor: str | None = None, role: str | None = None, source: str | None = None,
+            target: str | None = None, cameo: str | None = None,
+            quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
+            date_from: Annotated[date | None, Query(alias="from")] = None,
+            date_to: Annotated[date | None, Query(alias="to")] = None,
+            site: str | None = None, text: str | None = None,
+            article: str | None = None, place: str | None = None) -> Filters:
+        try:
+            return Filters(actor=actor or None, role=role or None, source=source or None,
+                           target=target or None, cameo=cameo or None, quad_class=quad_class,
+                           date_from=date_from, date_to=date_to, site=site or None,
+                           text=text or None, article=article or None,
+                           place=place or None)
+        except QueryError as err:
+            raise ApiError(400, err.code, str(err)) from None
+
+    return Depends(dep)
