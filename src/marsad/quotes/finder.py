@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from ..doc import Doc, Span, Token
 from ..entities import Entity
+from ..text import normalize_key
 from .lexicon import PhraseTable, QuoteLexicon, Verb
 from .records import Cue, Party, Quote, QuoteKind
 
@@ -42,7 +43,7 @@ _ENDS = frozenset({".", "!", "?", "؟", "…"})
 _PREPS_STOP = frozenset({"في", "من", "عن", "علي", "الي", "مع", "خلال"})
 _PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "كم", "نا", "ني")
 #: tokens a subject may run over before the window gives up
-_NP_MAX = 7
+_NP_MAX = 12
 _WINDOW = 45
 
 
@@ -68,6 +69,10 @@ class _Speaker:
     party: Party
     type: str | None  # entity type, or None for a phrase without entity
     statement: bool = False  # the speaker issued a statement (في بيان ...)
+
+
+#: a subject the finder sees but cannot resolve (a pronoun): no speaker, no guess
+_UNRESOLVED = _Speaker(Party(0, 0, ""), None)
 
 
 @dataclass(slots=True)
@@ -278,6 +283,12 @@ class QuoteFinder:
         self.time = f["time"]
         self.brk = f["break"]
         self.pronoun = f["pronoun"]
+        self.negation = f["negation"]
+        self.aux = f["aux"]
+        self.ellipsis = f["ellipsis"]
+        nested = f["nested"].keys
+        self.nested = frozenset(verb.lemma for verb in lexicon.bare_verbs.values()
+                                if normalize_key(verb.lemma) in nested)
 
     # -- cues -------------------------------------------------------------------------
     def _cues(self, v: _View) -> dict[int, tuple[int, Verb]]:
@@ -291,6 +302,9 @@ class QuoteFinder:
         for i in range(n):
             if kinds[i] != "word":
                 continue
+            if i and (kinds[i - 1] == "article"
+                      or kinds[i - 1] == "clitic" and norms[i - 1] in ("ب", "ل", "ك")):
+                continue  # «النقل», «بالتصريح»: a noun
             w = norms[i]
             if w in keys:
                 hit = verbs.match(norms, i, n)
@@ -308,6 +322,8 @@ class QuoteFinder:
             return ()
         v = _View(doc)
         cues = self._cues(v)
+        cues = {i: c for i, c in cues.items()
+                if not self._negated(v, i) and not self._in_via(v, i)}
         if not cues:
             return ()
         state = _State()
@@ -326,8 +342,9 @@ class QuoteFinder:
         used_regions: set[int] = set()
         raw: list[tuple[QuoteKind, int, int, _Speaker | None, Cue, Party | None,
                         Party | None]] = []
+        clause_until = -1  # cues inside a reported clause report nothing of their own
         for i in sorted(cues):
-            if i in skip or inside[i]:
+            if i in skip or inside[i] or i < clause_until:
                 continue
             length, verb = cues[i]
             sid = v.sent[i]
@@ -348,8 +365,12 @@ class QuoteFinder:
                 speaker, j = self._subject_after(v, j, s_end, verb, state)
                 if speaker is None:
                     speaker = self._subject_before(v, i, state)
-            explicit = speaker is not None
-            if speaker is None:
+            if speaker is _UNRESOLVED:
+                speaker = None
+                explicit = True
+            else:
+                explicit = speaker is not None
+            if speaker is None and not explicit:
                 speaker = self._continuing(v, i, state, participle=verb.participle)
             frame = self._frame(v, j, s_end, verb, cues, skip, used_regions)
             if frame.statement and speaker is not None:
@@ -363,12 +384,17 @@ class QuoteFinder:
                 state.in_sentence.append((i, speaker))
             if verb.cls == "track":
                 continue
-            for kind, a, b, via_override in self._complements(v, frame, verb, s_end, cues):
+            found = self._complements(v, frame, verb, s_end, cues)
+            if found:
+                clause_until = max(clause_until, _token_after(v, found[-1][2]))
+            for kind, a, b, source in found:
                 spk, via = speaker, frame.via
-                if via_override is not None:
-                    # «..., بحسب مصادر عسكرية»: the source cited is the speaker
-                    spk = _Speaker(via_override[0], via_override[1])
+                if source is not None and verb.cls == "learn":
+                    # «علمت بي بي سي بأن ...، بحسب مصادر عسكرية»: the source is the speaker
+                    spk = _Speaker(source[0], source[1])
                     via = speaker.party if speaker is not None else None
+                elif source is not None and via is None:
+                    via = source[0]
                 raw.append((kind, a, b, spk, cue, via, frame.addressee))
         quotes: list[Quote] = []
         seen: set[tuple[int, int]] = set()
@@ -384,6 +410,22 @@ class QuoteFinder:
                 speaker_end=spk.party.end if spk else None,
                 cue=cue, via=via, addressee=addressee))
         return tuple(quotes)
+
+    def _negated(self, v: _View, i: int) -> bool:
+        """``لم يذكر اسمه``: a negated verb reports nothing."""
+        norms = v.norms
+        for back in (1, 2):
+            k = i - back
+            if k >= 0 and self.negation.match(norms, k, i):
+                return True
+        return False
+
+    def _in_via(self, v: _View, i: int) -> bool:
+        """``بحسب ما أفاد المرصد``: the verb belongs to a source cited, not a report."""
+        norms = v.norms
+        if i < 2 or norms[i - 1] not in ("ما", "لما"):
+            return False
+        return any(self.via.match(norms, k, i - 1) for k in range(max(0, i - 4), i - 1))
 
     # -- speakers ---------------------------------------------------------------------
     def _skip_adverbs(self, v: _View, k: int, stop: int) -> int:
@@ -404,6 +446,10 @@ class QuoteFinder:
             return None, j
         if self.comp.match(norms, k, stop) or norms[k] in ("علي", "الي"):
             return None, j
+        if norms[k] == "في" and k + 1 < stop:
+            hit_st = self.statement.match(norms, k + 1, stop)
+            if hit_st is not None:  # وجاء في تصريح رسمي لغرفة عمليات ...
+                return self._statement_subject(v, k + 1, k + 1 + hit_st[0], stop, state)
         # an entity mention, possibly after a title (العميد أحمد المسماري)
         for off in range(3):
             at = k + off
@@ -419,10 +465,12 @@ class QuoteFinder:
                     if region is not None and region.close < stop:
                         end = region.close + 1
                 return self._appositive(v, spk, end, stop)
-            if off == 0 and norms[at] in _MARKS:
-                continue  # أكدت «سرايا القدس»
+            if norms[at] in _MARKS:
+                continue  # أكدت «سرايا القدس», صحيفة "التلغراف"
             if kinds[at] not in ("word", "article") or norms[at] in _PREPS_STOP:
                 break
+        if kinds[k] not in ("word", "article", "latin"):
+            return None, j
         # a statement stands for its issuer
         hit_s = self.statement.match(norms, k, stop)
         if hit_s is not None:
@@ -448,8 +496,15 @@ class QuoteFinder:
                     ) -> tuple[_Speaker, int]:
         """``رئيس لجنة الإنقاذ الدولية، ديفيد ميليباند،``: a named person after a comma
         is the speaker the role phrase describes."""
-        norms = v.norms
-        if end + 1 < stop and norms[end] in _COMMAS:
+        norms, kinds = v.norms, v.kinds
+        # «الرئيس الفرنسي السابق، نيكولا ساركوزي،»: up to two adjectives before the comma
+        comma = end
+        while comma < min(stop, end + 4) and kinds[comma] in ("word", "article") \
+                and norms[comma] not in _PREPS_STOP and not self.comp.match(norms, comma, stop):
+            comma += 1
+        if comma + 1 < stop and norms[comma] in _COMMAS and comma - end <= 3:
+            end_in = end
+            end = comma
             for off in (1, 2, 3):
                 at = end + off
                 hit = v.mention_at.get(at)
@@ -463,6 +518,7 @@ class QuoteFinder:
                     break
                 if at >= stop or v.kinds[at] not in ("word", "article"):
                     break
+            return spk, end_in
         return spk, end
 
     def _np_end(self, v: _View, k: int, stop: int, verb: Verb, limit: int = _NP_MAX) -> int:
@@ -472,7 +528,7 @@ class QuoteFinder:
         end = k
         limit_at = min(stop, k + limit)
         while end < limit_at:
-            if kinds[end] == "punct" or kinds[end] == "clitic" and norms[end] == "ل":
+            if kinds[end] == "punct" or norms[end] == "ل":
                 break
             if end > k and (self.comp.match(norms, end, stop) or self.via.match(norms, end, stop)
                             or self.time.match(norms, end, stop)
@@ -509,6 +565,10 @@ class QuoteFinder:
         surname («المرصد», «الغفراني») is the entity it shortens; else text only."""
         norms = v.norms
         party = v.party(a, b)
+        for k in range(a, b):  # «مدير المرصد رامي عبد الرحمن»: the person named
+            hit = v.mention_at.get(k)
+            if hit is not None and hit[1].type == "PER" and hit[0] <= b:
+                return _Speaker(Party(party.start, party.end, party.text, hit[1].id), "PER")
         if role:
             r = self.role.match(norms, a, b)
             if r is not None and a + r[0] < b and self.generic.match(norms, a + r[0], b) \
@@ -555,7 +615,14 @@ class QuoteFinder:
         b = i - 1
         if b < first or kinds[b] == "clitic" or kinds[b] == "punct" and norms[b] not in (")",):
             return None
-        if norms[b] == "قد":
+        if self.brk.match(norms, b, b + 1) and norms[b].endswith(_PRONOUN_SUFFIXES):
+            # «لكنه أشار»: the speaker who was talking, when the pronoun agrees with it
+            last = state.last
+            if last is not None and (norms[b].endswith("ه") and last.type == "PER"
+                                     or norms[b].endswith("ها") and last.type in ("ORG", "GRP")):
+                return last
+            return _UNRESOLVED  # a pronoun marsad does not resolve: no guess
+        while b > first and self.aux.match(norms, b, b + 1):
             b -= 1
         if b >= first and norms[b] == ")":
             o = b - 1
@@ -577,15 +644,20 @@ class QuoteFinder:
                     return _Speaker(v.party(hit[0], c, hit[1]), hit[1].type)
             return None
         hit = v.mention_end.get(b)
-        start = hit[0] if hit is not None else b
-        if hit is None:
-            while start > first and b - start < 5 and kinds[start - 1] in ("word", "article") \
-                    and not self._boundary(v, start - 1):
-                start -= 1
+        if hit is not None and (hit[0] == first or self._boundary(v, hit[0] - 1)):
+            return _Speaker(v.party(hit[0], b + 1, hit[1]), hit[1].type)
+        start = b
+        while start > first and b - start < 6 and kinds[start - 1] in ("word", "article") \
+                and not self._boundary(v, start - 1):
+            start -= 1
         if not (start == first or self._boundary(v, start - 1)):
             return None
-        if hit is not None:
+        hit = v.mention_at.get(start)
+        if hit is not None and hit[0] == b + 1:
             return _Speaker(v.party(start, b + 1, hit[1]), hit[1].type)
+        # a statement: its issuer is not named here («رسالة تدعو فيها»)
+        if self.statement.match(norms, start, b + 1):
+            return _Speaker(v.party(start, b + 1), None, True)
         # without a mention only a speaker noun heads a subject
         if not (self.speaker_nouns.match(norms, start, b + 1)
                 or self.role.match(norms, start, b + 1)):
@@ -598,8 +670,8 @@ class QuoteFinder:
             return True
         if kinds[k] == "clitic" and norms[k] in ("و", "ف"):
             return True
-        return bool(self.brk.match(norms, k, k + 1) or norms[k] in ("لكن", "ان", "كما",
-                                                                    "فيما", "بينما", "اذ"))
+        return bool(self.brk.match(norms, k, k + 1) or self.aux.match(norms, k, k + 1)
+                    or norms[k] in ("لكن", "ان", "كما", "فيما", "بينما", "اذ"))
 
     def _continuing(self, v: _View, i: int, state: _State, *, participle: bool
                     ) -> _Speaker | None:
@@ -775,7 +847,7 @@ class QuoteFinder:
             if verb.cls == "frame" and obj < r.open and not self._only_frame(v, obj, r.open):
                 end = min(r.close + 1, v.n)
                 return [("mixed", v.toks[obj].start, v.toks[end - 1].end, None)]
-            return [("direct", r.start, r.end, None)]
+            return [("direct", a, b, None) for a, b in self._fragments(v, r)]
         if how is None:
             if verb.cls == "object" and frame.object_start < stop:
                 how, frame.start = "object", frame.object_start
@@ -792,7 +864,7 @@ class QuoteFinder:
             if end > start:
                 r = v.open_at.get(start)
                 if r is not None and r.close + 1 >= end and not r.named:
-                    out.append(("direct", r.start, r.end, None))
+                    out.extend(("direct", a, b, None) for a, b in self._fragments(v, r))
                 else:
                     has_quote = any(
                         (q := v.open_at.get(k)) is not None and not q.named
@@ -808,6 +880,53 @@ class QuoteFinder:
                 break
             start = nxt
         return out
+
+    def _fragments(self, v: _View, r: _Region) -> list[tuple[int, int]]:
+        """A quotation cut at ellipses (``...``) into the fragments it quotes, each of
+        three words or more; else the whole quotation."""
+        norms, kinds = v.norms, v.kinds
+        stop = min(r.close, v.n)
+        cuts: list[tuple[int, int]] = []
+        k = r.open + 1
+        while k < stop:
+            if kinds[k] == "punct":
+                hit = self.ellipsis.match(norms, k, stop)
+                if hit is not None:
+                    cuts.append((k, k + hit[0]))
+                    k += hit[0]
+                    continue
+            k += 1
+        if not cuts:
+            return [(r.start, r.end)]
+        pieces: list[tuple[int, int]] = []
+        a = r.open + 1
+        for c0, c1 in [*cuts, (stop, stop)]:
+            words = sum(1 for x in range(a, c0) if kinds[x] in ("word", "number", "latin"))
+            if words >= 3:
+                pieces.append((a, c0))
+            elif pieces and c0 > a:
+                pieces[-1] = (pieces[-1][0], c0)
+            a = c1
+        if len(pieces) < 2:
+            return [(r.start, r.end)]
+        out = []
+        for a, b in pieces:
+            b = self._trim(v, a, b)
+            out.append((v.toks[a].start, v.toks[b - 1].end))
+        return out
+
+    def _new_report(self, v: _View, k: int, cues: dict[int, tuple[int, Verb]]) -> bool:
+        """Whether the cue at ``k`` inside a reported clause starts a report of its own:
+        after a conjunction or a comma (``، مشددا``, ``وأضاف``), or a verb of saying
+        (``ومتفجرات قال إنها``) — not ``الأدلة ... تشير إلى``."""
+        verb = cues[k][1]
+        if verb.lemma in self.nested and not verb.participle:
+            return True
+        prev = k - 1
+        if prev > 0 and v.norms[prev] in _TRAILING:
+            prev -= 1  # «، كما أبلغهم»
+        return prev >= 0 and (v.kinds[prev] == "punct" and v.norms[prev] not in _MARKS
+                              or v.kinds[prev] == "clitic" and v.norms[prev] in ("و", "ف"))
 
     def _trim(self, v: _View, start: int, end: int) -> int:
         """Drop punctuation and conjunctions that end a clause before the next verb."""
@@ -845,7 +964,7 @@ class QuoteFinder:
             if r is not None:
                 k = max(k + 1, r.close + 1)
                 continue
-            if k > a and k in cues:
+            if k > a and k in cues and self._new_report(v, k, cues):
                 return k, None, None
             if kinds[k] == "punct" and norms[k] in _CLAUSE_PUNCT:
                 n1 = k + 1
@@ -879,6 +998,11 @@ class _Frame:
     start: int = 0
     quote: _Region | None = None
     object_start: int = 0
+
+
+def _token_after(v: _View, end: int) -> int:
+    """Index of the first token starting at or after character ``end``."""
+    return _bisect(v.toks, end)
 
 
 def _starts(norms: list[str], k: int, key: tuple[str, ...]) -> bool:

@@ -15,9 +15,10 @@ from ..errors import DataFileError
 from ..resources import read_data_lines
 from ..text import Tokenizer
 
-VERB_CLASSES = frozenset({"say", "frame", "object", "track"})
+VERB_CLASSES = frozenset({"say", "frame", "object", "track", "learn"})
 FRAME_KINDS = ("comp", "not-comp", "via", "addressee", "statement", "speaker", "generic",
-               "role", "adverb", "time", "break", "pronoun")
+               "role", "adverb", "time", "break", "pronoun", "negation", "aux", "nested",
+               "ellipsis")
 
 V = TypeVar("V")
 
