@@ -23,7 +23,9 @@ from .render import render_pretty
 from .settings import Settings
 
 #: modules with more subcommands (``add_commands(subparsers)``)
-_COMMAND_MODULES: tuple[str, ...] = ("marsad.actors.cli", "marsad.ner.cli", "marsad.store.cli")
+_COMMAND_MODULES: tuple[str, ...] = ("marsad.actors.cli", "marsad.ner.cli", "marsad.store.cli",
+                                      "marsad.quotes.cli", "marsad.events.cli",
+                                      "marsad.batch.cli")
 
 
 def iso_date(value: str) -> date:

@@ -286,6 +286,8 @@ class QuoteFinder:
         self.negation = f["negation"]
         self.aux = f["aux"]
         self.ellipsis = f["ellipsis"]
+        #: word -> the verb it is with a clitic or pronoun attached (words repeat a lot)
+        self._bare_cache: dict[str, Verb | None] = {}
         nested = f["nested"].keys
         self.nested = frozenset(verb.lemma for verb in lexicon.bare_verbs.values()
                                 if normalize_key(verb.lemma) in nested)
@@ -295,6 +297,7 @@ class QuoteFinder:
         """Token index -> (length, verb) of every reporting-verb form."""
         verbs = self.lex.verbs
         bare = self.lex.bare_verbs
+        cache = self._bare_cache
         keys = verbs.keys
         norms, kinds = v.norms, v.kinds
         n = v.n
@@ -312,7 +315,12 @@ class QuoteFinder:
                     out[i] = hit
                     continue
             if len(w) > 3:
-                verb = _bare_verb(w, bare)
+                if w in cache:
+                    verb = cache[w]
+                else:
+                    verb = _bare_verb(w, bare)
+                    if len(cache) < 100_000:
+                        cache[w] = verb
                 if verb is not None:
                     out[i] = (1, verb)
         return out
