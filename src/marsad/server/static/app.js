@@ -157,8 +157,8 @@ async function pageArticle(id) {
     h("div", { class: "legend" }, h("span", { class: "tag PER" }, "شخص"),
       h("span", { class: "tag ORG" }, "منظمة"), h("span", { class: "tag LOC" }, "مكان"),
       h("span", { class: "tag GRP" }, "جماعة"),
-      h("span", { class: "tag", style: null }, "▁ اقتباس"),
-      h("span", { class: "tag" }, "▢ حدث")));
+      h("span", { class: "tag quote-key" }, "اقتباس"),
+      h("span", { class: "tag trigger-key" }, "حدث")));
 
   const side = h("div", {},
     h("div", { class: "card", id: "entities-panel" }, h("h2", {}, `الكيانات (${doc.entities.length})`),
@@ -473,19 +473,22 @@ async function pageNetwork(_arg, params) {
   app.append(card);
   const detail = h("div", { class: "card", id: "edge-events" });
   if (!net.edges.length) { card.append(empty("لا أحداث بين فاعلين")); return; }
-  const W = 1000, H = 640;
-  layout(net.nodes, net.edges, W, H);
+  const box = layout(net.nodes, net.edges);
   const byId = Object.fromEntries(net.nodes.map((n) => [n.id, n]));
   const svg = s("svg", { id: "network", role: "img", "aria-label": "شبكة الفاعلين",
-    style: `height:${H * 0.75}px` });
-  svg.append(s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 18, refY: 5,
-    markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" },
+    class: "tall" });
+  svg.append(s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5,
+    markerWidth: 7, markerHeight: 7, markerUnits: "userSpaceOnUse", orient: "auto" },
     s("path", { d: "M0,0L10,5L0,10z", fill: "#777" }))));
   const maxW = Math.max(...net.edges.map((e) => e.weight));
   for (const e of net.edges) {
     const a = byId[e.source], b = byId[e.target];
     if (!a || !b) continue;
-    const line = s("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: "edge",
+    // stop the line at the target's circle so the arrow head shows
+    const len = Math.max(Math.hypot(b.x - a.x, b.y - a.y), 1e-3);
+    const rb = 5 + Math.sqrt(b.events) * 2;
+    const x2 = b.x - ((b.x - a.x) / len) * rb, y2 = b.y - ((b.y - a.y) / len) * rb;
+    const line = s("line", { x1: a.x, y1: a.y, x2, y2, class: "edge",
       stroke: goldsteinColor(e.goldstein), "stroke-width": 1 + 5 * Math.sqrt(e.weight / maxW),
       "marker-end": "url(#arrow)", "data-source": e.source, "data-target": e.target },
       s("title", {}, `${a.name} ← ${b.name}: ${e.weight} أحداث، غولدستاين ${e.goldstein == null ? "—" : e.goldstein.toFixed(1)}`));
@@ -496,7 +499,7 @@ async function pageNetwork(_arg, params) {
     svg.append(line);
   }
   for (const n of net.nodes) {
-    const r = 4 + Math.sqrt(n.events) * 2;
+    const r = 4 + Math.sqrt(n.events) * 2;  // (5 + ... above leaves a gap for the arrow)
     const g = s("g", { class: "node", "data-id": n.id, transform: `translate(${n.x},${n.y})` },
       s("circle", { r, fill: "#0f5e9c", "fill-opacity": 0.8, stroke: "#fff" },
         s("title", {}, `${n.name} ${n.code || ""} · ${n.events}`)),
@@ -505,53 +508,54 @@ async function pageNetwork(_arg, params) {
     g.addEventListener("click", () => go("actor/" + enc(n.id)));
     svg.append(g);
   }
-  const controls = zoomable(svg, { x: 0, y: 0, w: W, h: H });
+  const controls = zoomable(svg, box);
   card.append(h("p", { class: "muted" }, "سماكة الخط = عدد الأحداث، لونه = متوسط مقياس غولدستاين (أحمر صراع، أخضر تعاون). انقر خطاً لعرض أحداثه، ونقطةً لصفحة الفاعل. عجلة الفأرة للتكبير."),
     controls, svg);
   app.append(detail);
 }
 
-// a small force layout, run to rest before drawing (deterministic start on a circle)
-function layout(nodes, edges, W, H) {
+// a small force layout in the manner of d3-force (many-body repulsion, springs on edges,
+// a pull to the centre), run to rest before drawing; deterministic start on a spiral
+function layout(nodes, edges) {
   const n = nodes.length;
   nodes.forEach((d, i) => {
-    const a = (2 * Math.PI * i) / n;
-    d.x = W / 2 + (W / 3) * Math.cos(a);
-    d.y = H / 2 + (H / 3) * Math.sin(a);
+    const r = 10 * Math.sqrt(i + 0.5), a = i * Math.PI * (3 - Math.sqrt(5));
+    d.x = r * Math.cos(a); d.y = r * Math.sin(a); d.vx = 0; d.vy = 0;
   });
   const idx = Object.fromEntries(nodes.map((d, i) => [d.id, i]));
-  const k = Math.sqrt((W * H) / Math.max(n, 1)) * 0.6;
-  for (let it = 0; it < 250; it++) {
-    const t = 0.1 * W * (1 - it / 250);
-    const disp = nodes.map(() => [0, 0]);
+  const degree = nodes.map(() => 0);
+  const links = edges.map((e) => [idx[e.source], idx[e.target]])
+    .filter(([i, j]) => i !== undefined && j !== undefined && i !== j);
+  for (const [i, j] of links) { degree[i]++; degree[j]++; }
+  let alpha = 1;
+  for (let it = 0; it < 300; it++) {
+    alpha += (0 - alpha) * 0.0228;
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
-        let dx = nodes[i].x - nodes[j].x, dy = nodes[i].y - nodes[j].y;
-        const dist = Math.max(Math.hypot(dx, dy), 0.01);
-        const f = (k * k) / dist;
-        dx /= dist; dy /= dist;
-        disp[i][0] += dx * f; disp[i][1] += dy * f;
-        disp[j][0] -= dx * f; disp[j][1] -= dy * f;
+        const dx = nodes[j].x - nodes[i].x || 1e-3, dy = nodes[j].y - nodes[i].y || 1e-3;
+        const l2 = Math.max(dx * dx + dy * dy, 1);
+        const w = (-120 * alpha) / l2;
+        nodes[i].vx += dx * w; nodes[i].vy += dy * w;
+        nodes[j].vx -= dx * w; nodes[j].vy -= dy * w;
       }
     }
-    for (const e of edges) {
-      const i = idx[e.source], j = idx[e.target];
-      if (i === undefined || j === undefined || i === j) continue;
-      let dx = nodes[i].x - nodes[j].x, dy = nodes[i].y - nodes[j].y;
-      const dist = Math.max(Math.hypot(dx, dy), 0.01);
-      const f = (dist * dist) / k;
-      dx /= dist; dy /= dist;
-      disp[i][0] -= dx * f; disp[i][1] -= dy * f;
-      disp[j][0] += dx * f; disp[j][1] += dy * f;
+    for (const [i, j] of links) {
+      const a = nodes[i], b = nodes[j];
+      const dx = b.x + b.vx - a.x - a.vx, dy = b.y + b.vy - a.y - a.vy;
+      const l = Math.max(Math.hypot(dx, dy), 1e-3);
+      const k = ((l - 50) / l) * alpha / Math.min(degree[i], degree[j]);
+      b.vx -= dx * k * 0.5; b.vy -= dy * k * 0.5;
+      a.vx += dx * k * 0.5; a.vy += dy * k * 0.5;
     }
-    nodes.forEach((d, i) => {
-      disp[i][0] += (W / 2 - d.x) * 0.02 * k / 10;
-      disp[i][1] += (H / 2 - d.y) * 0.02 * k / 10;
-      const len = Math.max(Math.hypot(disp[i][0], disp[i][1]), 0.01);
-      d.x = Math.min(W - 20, Math.max(20, d.x + (disp[i][0] / len) * Math.min(len, t)));
-      d.y = Math.min(H - 20, Math.max(20, d.y + (disp[i][1] / len) * Math.min(len, t)));
-    });
+    for (const d of nodes) {
+      d.vx -= d.x * 0.04 * alpha; d.vy -= d.y * 0.04 * alpha;
+      d.vx *= 0.6; d.vy *= 0.6;
+      d.x += d.vx; d.y += d.vy;
+    }
   }
+  const xs = nodes.map((d) => d.x), ys = nodes.map((d) => d.y);
+  const x0 = Math.min(...xs) - 60, y0 = Math.min(...ys) - 30;
+  return { x: x0, y: y0, w: Math.max(...xs) + 60 - x0, h: Math.max(...ys) + 30 - y0 };
 }
 
 // -- pages: map ----------------------------------------------------------------------------
@@ -562,7 +566,7 @@ async function pageMap(_arg, params) {
   if (!worldCache) worldCache = await api("/static/world.json");
   const places = (await api("/api/places", f)).items;
   const svg = s("svg", { id: "map", role: "img", "aria-label": "خريطة الأحداث",
-    style: "height:520px" });
+    class: "tall" });
   for (const c of worldCache) {
     svg.append(s("path", { d: c.d, class: "country" }, s("title", {}, c.name || "")));
   }
