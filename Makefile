@@ -27,3 +27,15 @@ eval: $(BIN)/marsad
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Store, API and UI: set up, ingest the bundled sample into marsad.db, serve the UI
+DB ?= marsad.db
+PORT ?= 8000
+.PHONY: serve
+$(VENV)/.server: $(BIN)/marsad
+	$(BIN)/pip install -q -e '.[server]'
+	touch $@
+
+serve: $(VENV)/.server
+	$(BIN)/marsad ingest examples/sample --db $(DB)
+	$(BIN)/marsad serve --db $(DB) --port $(PORT)

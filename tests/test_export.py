@@ -68,7 +68,7 @@ def test_export_plover_and_csv_keep_roles_and_codes(store: Store) -> None:
     assert rec["recipient"]["text"] == ev["target"]["text"]
     assert rec["ids"] == {"article": ev["article"]["id"], "event": ev["id"],
                           "url": ev["article"]["url"], "site": ev["article"]["site"]}
-    assert rec["text"] and ev["trigger"] is None or rec["trigger"] == ev["trigger"]
+    assert (rec["text"] and ev["trigger"] is None) or rec["trigger"] == ev["trigger"]
     out = io.StringIO()
     n = write_csv(store.iter_table("events"), "events", out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))

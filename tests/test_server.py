@@ -15,12 +15,12 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from marsad import Pipeline, Settings  # noqa: E402
-from marsad.server import create_app  # noqa: E402
-from marsad.store import Store, ingest_paths  # noqa: E402
-from test_store import SEED, build_store, sample_lines, write_jsonl  # noqa: E402
+from marsad import Pipeline, Settings
+from marsad.server import create_app
+from marsad.store import Store, ingest_paths
+from test_store import SEED, build_store, sample_lines, write_jsonl
 
 
 @pytest.fixture(scope="module")

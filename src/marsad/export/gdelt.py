@@ -30,9 +30,13 @@ COLUMNS: tuple[str, ...] = (
 assert len(COLUMNS) == 61
 
 #: CAMEO actor type codes (roles and sectors) and religion codes
-_TYPES = frozenset("GOV MIL REB OPP PTY COP JUD SPY MED EDU BUS CRM CVL REF UAF LAB LEG HLH "
-                   "AGR IGO NGO NGM INS ELI ENV MNC SEP RAD MOD DEV HRI IMG SET AMN".split())
-_RELIGIONS = frozenset("MOS SUN SHI ALE SFI CHR CTH ORT PRO JEW HIN BUD REL".split())
+_TYPES = frozenset((
+    "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "MED", "EDU", "BUS", "CRM",
+    "CVL", "REF", "UAF", "LAB", "LEG", "HLH", "AGR", "IGO", "NGO", "NGM", "INS", "ELI",
+    "ENV", "MNC", "SEP", "RAD", "MOD", "DEV", "HRI", "IMG", "SET", "AMN"))
+_RELIGIONS = frozenset((
+    "MOS", "SUN", "SHI", "ALE", "SFI", "CHR", "CTH", "ORT", "PRO", "JEW", "HIN", "BUD",
+    "REL"))
 
 
 def global_event_id(article_id: str, event_id: str) -> int:
@@ -52,7 +56,7 @@ def _actor(role: Mapping[str, Any] | None) -> list[str]:
     religions = [c for c in chunks if c in _RELIGIONS][:2]
     groups = [c for c in chunks if c not in _TYPES and c not in _RELIGIONS]
     return [code, str(role.get("text") or ""), country, groups[0] if groups else "", "",
-            *(religions + ["", ""])[:2], *(types + ["", "", ""])[:3]]
+            *([*religions, "", ""])[:2], *([*types, "", "", ""])[:3]]
 
 
 def _num(value: Any) -> str:

@@ -292,10 +292,8 @@ def run_export(args: argparse.Namespace) -> int:
         out = args.out.open("w", encoding="utf-8", newline="") if args.out else sys.stdout
         try:
             if args.format == "jsonl":
-                n = 0
-                for doc in store.iter_documents(f):
-                    out.write(json.dumps(doc, ensure_ascii=False) + "\n")
-                    n += 1
+                n = sum(out.write(json.dumps(doc, ensure_ascii=False) + "\n") > 0
+                        for doc in store.iter_documents(f))
             elif args.format == "csv":
                 if f != Filters():
                     print("marsad: --format csv exports a whole table; filters are not "

@@ -141,8 +141,8 @@ def article_rows(doc: Mapping[str, Any]) -> ArticleRows:
         for key in ("source", "target"):
             role = ev.get(key) or {}
             ent_id = role.get("entity")
-            aid, code, country = by_entity.get(ent_id, (None, None, None)) if ent_id \
-                else (None, None, None)
+            found = by_entity.get(ent_id) if ent_id else None
+            aid, code, country = found if found else (None, None, None)
             roles += [ent_id, aid, role.get("text"), role.get("code") or code,
                       role.get("country") or country]
         plover = ev.get("plover") or {}

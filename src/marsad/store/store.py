@@ -558,7 +558,7 @@ class Store:
         names: list[str] | None = None
         for row in cur:
             if names is None:
-                names = [d[0] for d in cur.description]  # type: ignore[attr-defined]
+                names = [d[0] for d in cur.description]
                 if table != "articles":
                     names[0] = "article_id"
             yield dict(zip(names, row, strict=True))
