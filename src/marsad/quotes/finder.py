@@ -142,6 +142,8 @@ class _View:
                     self.mention_at[a] = (b, ent)
                 self.mention_end.setdefault(last, (a, ent))
                 self.covered[a:b] = [True] * (b - a)
+        #: token indices of reporting verbs (set by the finder)
+        self.cue_set: frozenset[int] = frozenset()
         self.regions = self._pair_marks()
         self.open_at = {r.open: r for r in self.regions}
 
@@ -286,6 +288,7 @@ class QuoteFinder:
         self.negation = f["negation"]
         self.aux = f["aux"]
         self.ellipsis = f["ellipsis"]
+        self.formula = f["formula"]
         #: word -> the verb it is with a clitic or pronoun attached (words repeat a lot)
         self._bare_cache: dict[str, Verb | None] = {}
         nested = f["nested"].keys
@@ -331,9 +334,11 @@ class QuoteFinder:
         v = _View(doc)
         cues = self._cues(v)
         cues = {i: c for i, c in cues.items()
-                if not self._negated(v, i) and not self._in_via(v, i)}
+                if not self._negated(v, i) and not self._in_via(v, i)
+                and not self._formula(v, i)}
         if not cues:
             return ()
+        v.cue_set = frozenset(cues)
         state = _State()
         if v.headline is not None:
             a, b = v.headline
@@ -380,6 +385,9 @@ class QuoteFinder:
                 explicit = speaker is not None
             if speaker is None and not explicit:
                 speaker = self._continuing(v, i, state, participle=verb.participle)
+                if speaker is not None and speaker.type == "PER" and not verb.participle \
+                        and v.norms[i + length - 1].endswith(("وا", "ون")):
+                    speaker = None  # a plural verb does not continue one person
             frame = self._frame(v, j, s_end, verb, cues, skip, used_regions)
             if frame.statement and speaker is not None:
                 speaker = _Speaker(speaker.party, speaker.type, True)
@@ -427,6 +435,11 @@ class QuoteFinder:
             if k >= 0 and self.negation.match(norms, k, i):
                 return True
         return False
+
+    def _formula(self, v: _View, i: int) -> bool:
+        """``يذكر أن ...``: a set phrase of the writer, no report."""
+        norms = v.norms
+        return any(self.formula.match(norms, k, v.n) for k in (i - 1, i) if k >= 0)
 
     def _in_via(self, v: _View, i: int) -> bool:
         """``بحسب ما أفاد المرصد``: the verb belongs to a source cited, not a report."""
@@ -477,7 +490,7 @@ class QuoteFinder:
                 continue  # أكدت «سرايا القدس», صحيفة "التلغراف"
             if kinds[at] not in ("word", "article") or norms[at] in _PREPS_STOP:
                 break
-        if kinds[k] not in ("word", "article", "latin"):
+        if kinds[k] not in ("word", "article", "latin") or k in v.cue_set:
             return None, j
         # a statement stands for its issuer
         hit_s = self.statement.match(norms, k, stop)
@@ -536,7 +549,7 @@ class QuoteFinder:
         end = k
         limit_at = min(stop, k + limit)
         while end < limit_at:
-            if kinds[end] == "punct" or norms[end] == "ل":
+            if kinds[end] == "punct" or norms[end] == "ل" or end in v.cue_set:
                 break
             if end > k and (self.comp.match(norms, end, stop) or self.via.match(norms, end, stop)
                             or self.time.match(norms, end, stop)
@@ -621,6 +634,11 @@ class QuoteFinder:
         sid = v.sent[i]
         first = v.sent_range[sid][0]
         b = i - 1
+        if b > first and norms[b] in _COMMAS:
+            # «بأن مستشار الأمن القومي، جون بولتون، قال إن»: the person named before
+            hit_p = v.mention_end.get(b - 1)
+            if hit_p is not None and hit_p[1].type == "PER":
+                return _Speaker(v.party(hit_p[0], b, hit_p[1]), "PER")
         if b < first or kinds[b] == "clitic" or kinds[b] == "punct" and norms[b] not in (")",):
             return None
         if self.brk.match(norms, b, b + 1) and norms[b].endswith(_PRONOUN_SUFFIXES):
@@ -868,6 +886,8 @@ class QuoteFinder:
             if start >= v.n:
                 break
             end, nxt, source = self._clause_end(v, start, stop, cues)
+            if end < stop and end in cues and self._subject_only(v, start, end):
+                end = start  # «بأن X، قال إن»: the clause is the subject of the next report
             end = self._trim(v, start, end)
             if end > start:
                 r = v.open_at.get(start)
@@ -922,6 +942,15 @@ class QuoteFinder:
             b = self._trim(v, a, b)
             out.append((v.toks[a].start, v.toks[b - 1].end))
         return out
+
+    def _subject_only(self, v: _View, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` ends with a named person right before a verb of
+        saying: then it is that verb's subject, not reported words."""
+        last = end - 1
+        if v.norms[last] in _COMMAS:
+            last -= 1
+        hit = v.mention_end.get(last)
+        return hit is not None and hit[1].type == "PER"
 
     def _new_report(self, v: _View, k: int, cues: dict[int, tuple[int, Verb]]) -> bool:
         """Whether the cue at ``k`` inside a reported clause starts a report of its own:
