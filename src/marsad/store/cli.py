@@ -154,8 +154,10 @@ class _Progress:
     def __init__(self, total: int | None, quiet: bool) -> None:
         self.bar: Any = None
         if not quiet and sys.stderr.isatty():
-            from tqdm import tqdm
-
+            try:
+                from tqdm import tqdm
+            except ImportError:  # the server extras are not installed: no bar
+                return
             self.bar = tqdm(total=total, unit=" articles", file=sys.stderr,
                             dynamic_ncols=True, smoothing=0.1)
 

@@ -142,8 +142,9 @@ def article_rows(doc: Mapping[str, Any]) -> ArticleRows:
             role = ev.get(key) or {}
             ent_id = role.get("entity")
             found = by_entity.get(ent_id) if ent_id else None
-            aid, code, country = found if found else (None, None, None)
-            roles += [ent_id, aid, role.get("text"), role.get("code") or code,
+            role_actor: str | None = found[0] if found else None
+            code, country = (found[1], found[2]) if found else (None, None)
+            roles += [ent_id, role_actor, role.get("text"), role.get("code") or code,
                       role.get("country") or country]
         plover = ev.get("plover") or {}
         trigger = ev.get("trigger") or {}
