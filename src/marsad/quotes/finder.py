@@ -43,7 +43,7 @@ _ENDS = frozenset({".", "!", "?", "؟", "…"})
 _PREPS_STOP = frozenset({"في", "من", "عن", "علي", "الي", "مع", "خلال"})
 _PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "كم", "نا", "ني")
 #: tokens a subject may run over before the window gives up
-_NP_MAX = 12
+_NP_MAX = 8
 _WINDOW = 45
 
 
@@ -490,7 +490,8 @@ class QuoteFinder:
                 continue  # أكدت «سرايا القدس», صحيفة "التلغراف"
             if kinds[at] not in ("word", "article") or norms[at] in _PREPS_STOP:
                 break
-        if kinds[k] not in ("word", "article", "latin") or k in v.cue_set:
+        if kinds[k] not in ("word", "article", "latin") or k in v.cue_set \
+                or self.addressee.match(norms, k, stop) or self.via.match(norms, k, stop):
             return None, j
         # a statement stands for its issuer
         hit_s = self.statement.match(norms, k, stop)
@@ -507,7 +508,7 @@ class QuoteFinder:
             return self._appositive(v, spk, end, stop)
         if verb.cls not in ("say", "track"):
             return None, j
-        end = self._np_end(v, k, stop, verb, limit=4)
+        end = self._np_end(v, k, stop, verb, limit=5)
         if end <= k or not self._frame_stop(v, end, stop, verb):
             return None, j
         spk = self._resolve_phrase(v, k, end, state, False)
@@ -547,10 +548,14 @@ class QuoteFinder:
         complementizer, the verb's preposition or another cue."""
         norms, kinds = v.norms, v.kinds
         end = k
-        limit_at = min(stop, k + limit)
-        while end < limit_at:
+        words = 0
+        while end < stop:
             if kinds[end] == "punct" or norms[end] == "ل" or end in v.cue_set:
                 break
+            if kinds[end] in ("word", "latin", "number"):
+                if words == limit:
+                    break
+                words += 1
             if end > k and (self.comp.match(norms, end, stop) or self.via.match(norms, end, stop)
                             or self.time.match(norms, end, stop)
                             or self.adverb.match(norms, end, stop)
@@ -562,7 +567,7 @@ class QuoteFinder:
                     self.statement.match(norms, end + 1, stop):
                 break
             end += 1
-        if end == limit_at and end < stop and kinds[end] not in ("punct",) and \
+        if words == limit and end < stop and kinds[end] not in ("punct",) and \
                 not self._frame_stop(v, end, stop, verb):
             return k  # ran on without a frame: not a subject
         return end
