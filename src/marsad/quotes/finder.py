@@ -132,11 +132,11 @@ class _View:
                 continue
             self.entities[ent.id] = ent
             for m in ent.mentions:
-                a = by_start.get(m.start)
+                first_tok = by_start.get(m.start)
                 last = by_end.get(m.end)
-                if a is None or last is None or last < a:
+                if first_tok is None or last is None or last < first_tok:
                     continue
-                b = last + 1
+                a, b = first_tok, last + 1
                 old = self.mention_at.get(a)
                 if old is None or old[0] < b:
                     self.mention_at[a] = (b, ent)
@@ -309,7 +309,7 @@ class QuoteFinder:
             if kinds[i] != "word":
                 continue
             if i and (kinds[i - 1] == "article"
-                      or kinds[i - 1] == "clitic" and norms[i - 1] in ("ب", "ل", "ك")):
+                      or (kinds[i - 1] == "clitic" and norms[i - 1] in ("ب", "ل", "ك"))):
                 continue  # «النقل», «بالتصريح»: a noun
             w = norms[i]
             if w in keys:
@@ -463,7 +463,7 @@ class QuoteFinder:
         """The subject right after the verb and the token after it (``j`` when none)."""
         norms, kinds = v.norms, v.kinds
         k = self._skip_adverbs(v, j, stop)
-        if k >= stop or kinds[k] == "punct" and norms[k] not in _MARKS:
+        if k >= stop or (kinds[k] == "punct" and norms[k] not in _MARKS):
             return None, j
         if self.comp.match(norms, k, stop) or norms[k] in ("علي", "الي"):
             return None, j
@@ -533,10 +533,10 @@ class QuoteFinder:
                 if hit is not None:
                     b, ent = hit
                     after = norms[b] if b < stop else ""
-                    if ent.type == "PER" and (after in _COMMAS or self.comp.match(norms, b, stop)
-                                              or after in _COLON):
-                        if spk.type != "PER" or spk.party.entity is None:
-                            return _Speaker(v.party(at, b, ent), ent.type), b
+                    named = after in _COMMAS or after in _COLON or self.comp.match(norms, b, stop)
+                    if ent.type == "PER" and named and (spk.type != "PER"
+                                                        or spk.party.entity is None):
+                        return _Speaker(v.party(at, b, ent), ent.type), b
                     break
                 if at >= stop or v.kinds[at] not in ("word", "article"):
                     break
@@ -621,7 +621,8 @@ class QuoteFinder:
             if hit is not None:
                 end, ent = hit
                 return _Speaker(v.party(a, end, ent), ent.type, True), end
-            if kinds[at] == "punct" and norms[at] not in _MARKS or self.comp.match(norms, at, stop):
+            if (kinds[at] == "punct" and norms[at] not in _MARKS) \
+                    or self.comp.match(norms, at, stop):
                 break
         party = v.party(a, k)
         issuer = state.last_statement
@@ -644,13 +645,13 @@ class QuoteFinder:
             hit_p = v.mention_end.get(b - 1)
             if hit_p is not None and hit_p[1].type == "PER":
                 return _Speaker(v.party(hit_p[0], b, hit_p[1]), "PER")
-        if b < first or kinds[b] == "clitic" or kinds[b] == "punct" and norms[b] not in (")",):
+        if b < first or kinds[b] == "clitic" or (kinds[b] == "punct" and norms[b] not in (")",)):
             return None
         if self.brk.match(norms, b, b + 1) and norms[b].endswith(_PRONOUN_SUFFIXES):
             # «لكنه أشار»: the speaker who was talking, when the pronoun agrees with it
             last = state.last
-            if last is not None and (norms[b].endswith("ه") and last.type == "PER"
-                                     or norms[b].endswith("ها") and last.type in ("ORG", "GRP")):
+            if last is not None and ((norms[b].endswith("ه") and last.type == "PER")
+                                     or (norms[b].endswith("ها") and last.type in ("ORG", "GRP"))):
                 return last
             return _UNRESOLVED  # a pronoun marsad does not resolve: no guess
         while b > first and self.aux.match(norms, b, b + 1):
@@ -844,9 +845,7 @@ class QuoteFinder:
 
     def _read_addressee(self, v: _View, frame: _Frame, k: int, stop: int) -> int:
         norms, kinds = v.norms, v.kinds
-        if k < stop and kinds[k] == "clitic" and norms[k] in ("ل", "الي"):
-            k += 1
-        elif k < stop and norms[k] == "الي":
+        if k < stop and (norms[k] == "الي" or (kinds[k] == "clitic" and norms[k] == "ل")):
             k += 1
         a = k
         ent: Entity | None = None
@@ -900,7 +899,7 @@ class QuoteFinder:
                     out.extend(("direct", a, b, None) for a, b in self._fragments(v, r))
                 else:
                     has_quote = any(
-                        (q := v.open_at.get(k)) is not None and not q.named
+                        (inner := v.open_at.get(k)) is not None and not inner.named
                         for k in range(start, end))
                     words = sum(1 for k in range(start, end)
                                 if v.kinds[k] in ("word", "number", "latin"))
@@ -967,15 +966,15 @@ class QuoteFinder:
         prev = k - 1
         if prev > 0 and v.norms[prev] in _TRAILING:
             prev -= 1  # «، كما أبلغهم»
-        return prev >= 0 and (v.kinds[prev] == "punct" and v.norms[prev] not in _MARKS
-                              or v.kinds[prev] == "clitic" and v.norms[prev] in ("و", "ف"))
+        return prev >= 0 and ((v.kinds[prev] == "punct" and v.norms[prev] not in _MARKS)
+                              or (v.kinds[prev] == "clitic" and v.norms[prev] in ("و", "ف")))
 
     def _trim(self, v: _View, start: int, end: int) -> int:
         """Drop punctuation and conjunctions that end a clause before the next verb."""
         norms, kinds = v.norms, v.kinds
         while end > start:
             k = end - 1
-            if kinds[k] == "punct" and norms[k] not in _CLOSE_MARKS or kinds[k] == "clitic" \
+            if (kinds[k] == "punct" and norms[k] not in _CLOSE_MARKS) or kinds[k] == "clitic" \
                     or norms[k] in _TRAILING:
                 end -= 1
                 continue
