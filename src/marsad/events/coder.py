@@ -35,7 +35,7 @@ from ..resources import Knowledge, data_path
 from ..settings import Settings
 from ..text import Tokenizer
 from .dates import TimeExpr, find_times
-from .patterns import EVAL, HAL, NOUN, Form, Pattern, PatternBook
+from .patterns import EVAL, HAL, NOUN, VERB, Form, Pattern, PatternBook
 from .places import dateline, locate
 from .records import Event, Location, Role, Trigger
 
@@ -43,6 +43,12 @@ from .records import Event, Location, Role, Trigger
 _PREPS = frozenset({"ب", "ل", "علي", "الي", "مع", "في", "من", "عن", "ضد", "امام", "بين",
                     "حول", "لدي", "عبر", "نحو", "تجاه", "ازاء", "بحق", "ك", "منذ", "خلال",
                     "بعد", "قبل", "عند", "داخل", "لصالح", "مقابل", "دون"})
+#: words between a subject and its verb: future, auxiliaries
+_AUX = frozenset({"س", "قد", "لقد", "سوف", "كان", "كانت", "كانوا", "يكون", "تكون", "قبل",
+                  "ايضا", "بدوره", "بدورها", "امس"})
+_QUANTITY = frozenset({"دفعه", "اولي", "عدد", "عشرات", "مءات", "الاف", "بعض", "ثلاث",
+                       "اربع", "خمس", "ست", "سبع", "ثماني", "تسع", "عشر", "مءه", "الف",
+                       "جميع", "كل", "نحو", "قرابه", "حوالي", "اكثر", "مجموعه"})
 _NEG = frozenset({"لم", "لن", "لا", "ما", "ليس", "ليست", "لسنا", "عدم", "بدون", "دون", "غير",
                   "لما"})
 _COND = frozenset({"اذا", "لو", "حال", "حاله", "لولا", "ربما", "قد_يكون"})
@@ -62,6 +68,7 @@ _TITLES = frozenset({"لواء", "عميد", "عقيد", "فريق", "شيخ", "
                      "السفير", "سفير", "النائب", "نايب", "ناءب", "المتحدث", "متحدث", "حجه",
                      "الامام", "امام", "المرشد", "مرشد", "المبعوث", "مبعوث", "جنرال", "الجنرال"})
 _QUOTE_MARKS = frozenset({"«", "»", "\"", "“", "”", "(", ")", "'"})
+_QUOTES = _QUOTE_MARKS - {"(", ")"}
 #: light verbs whose object is the event noun (أجرى اتصالاً، شن هجوماً، قام بزيارة)
 _LIGHT = frozenset({"اجري", "اجرت", "يجري", "تجري", "اجروا", "شن", "شنت", "يشن", "تشن",
                     "شنوا", "نفذ", "نفذت", "ينفذ", "تنفذ", "نفذوا", "قام", "قامت", "يقوم",
@@ -70,7 +77,8 @@ _LIGHT = frozenset({"اجري", "اجرت", "يجري", "تجري", "اجروا"
                     "يوجه", "توجه", "ارتكب", "ارتكبت", "تلقي", "تلقت", "بدا", "بدات", "واصل",
                     "واصلت", "يواصل", "تواصل", "عقد", "عقدت", "يعقد", "تعقد", "اطلق", "اطلقت",
                     "نظم", "نظمت", "ينظم", "تنظم", "نظموا", "قدم", "قدمت", "رفع", "رفعت",
-                    "اصدر", "اصدرت"})
+                    "اصدر", "اصدرت", "ادار", "ادارت", "يدير", "تدير", "قاد", "قادت", "يقود",
+                    "تقود", "بدات", "بداها", "بداه"})
 #: a light verb with an object pronoun after the event noun (اتصال أجراه هنية)
 _LIGHT_AFTER = frozenset({"اجراه", "اجرته", "اجراها", "اجرياه", "شنه", "شنته", "شنها",
                           "نفذه", "نفذته", "نفذها", "ارتكبه", "ارتكبته", "ارتكبها", "وجهه",
@@ -97,6 +105,13 @@ _ORG_ANAPHORS = frozenset({"حركه", "تنظيم", "جماعه", "هيءه", "
                            "فيدراليه", "قبيله", "اكاديميه", "مرصد"})
 #: «بلده» is left out: normalised, it is also «بلدة» (town)
 _COUNTRY_ANAPHORS = frozenset({"بلاده", "بلادها", "بلادهم", "بلدهم", "دولته"})
+#: words carrying the subject pronoun of the verb after them
+#: verbs whose object names an event to judge it (وصفت الهجوم بأنه، أدان الهجوم)
+_NAMING = frozenset({"وصف", "وصفت", "يصف", "تصف", "واصفا", "اعتبر", "اعتبرت", "يعتبر",
+                     "تعتبر", "معتبرا", "ادان", "ادانت", "يدين", "تدين", "ندد", "نددت",
+                     "يندد", "تندد", "استنكر", "استنكرت", "شجب", "شجبت", "انتقد", "انتقدت"})
+_PRONOUN_HOSTS = frozenset({"لكنه", "لكنها", "لكنهم", "انه", "انها", "انهم", "فانه",
+                            "فانها", "بانه", "بانها", "لانه", "لانها"})
 _DUALS = {"فصيلين": "ORG", "حركتين": "ORG", "تنظيمين": "ORG", "بلدين": "LOC",
           "دولتين": "LOC", "طرفين": None, "جانبين": None}
 _VERBAL_ROOTS = frozenset({"01", "02", "03", "04", "05", "09", "10", "11", "12", "13"})
@@ -161,9 +176,11 @@ class _Sentence:
 class EventCoder:
     """Build once per pipeline (``EventCoder(book)``), call on each document."""
 
-    def __init__(self, book: PatternBook, *, keep_unreal: bool = False) -> None:
+    def __init__(self, book: PatternBook, *, keep_unreal: bool = False,
+                 split_coordination: bool = True) -> None:
         self.book = book
         self.keep_unreal = keep_unreal
+        self.split_coordination = split_coordination
 
     @classmethod
     def for_pipeline(cls, settings: Settings, knowledge: Knowledge) -> EventCoder:
@@ -173,7 +190,8 @@ class EventCoder:
         extra = dict(settings.extra)
         files = tuple(Path(f) for f in extra.get("events.patterns", "").split(os.pathsep) if f)
         book = PatternBook.load(Tokenizer(knowledge.lexicon), data_path("events"), files)
-        return cls(book, keep_unreal=extra.get("events.keep_unreal", "") in ("1", "true"))
+        return cls(book, keep_unreal=extra.get("events.keep_unreal", "") in ("1", "true"),
+                   split_coordination=extra.get("events.coordination", "split") != "first")
 
     def __call__(self, doc: Doc) -> tuple[Event, ...]:
         return self.code(doc)[0]
@@ -330,7 +348,7 @@ class _DocCoder:
         return k
 
     def _with(self, p: Pattern, end: int, hi: int) -> bool:
-        stop = min(hi, end + 10)
+        stop = min(hi, end + 20)
         for k in self._content(end, stop):
             if self.tokens[k].norm in _STOP:
                 return False
@@ -358,7 +376,7 @@ class _DocCoder:
 
         if p.is_frame:
             if source is not None:
-                sent.speech.append((end, source))
+                sent.speech.append((max(end, source.end), source))
                 sent.subject = source
             self.candidates.append(Candidate(
                 sent.index, trig, p.id, "say", "frame",
@@ -372,7 +390,7 @@ class _DocCoder:
             return
         if sent.subject is None or form.kind != HAL:
             sent.subject = sent.subject or source
-        if form.kind == EVAL and target is None:
+        if form.kind == EVAL and p.target and target is None:
             reject("no actor for the evaluation to be about")
             return
         if p.target and not p.target_optional and target is None:
@@ -388,6 +406,10 @@ class _DocCoder:
         negated, modality, cue = self._modality(sent, i, end)
         root = p.cameo[:2]
         reported = self._reported_by(sent, i, source)
+        background = self._background(sent, form, i, end, reported)
+        if background:
+            reject(background)
+            return
         if negated and not self.coder.keep_unreal:
             reject(f"negated ({cue})", negated=True, modality=modality)
             return
@@ -401,6 +423,8 @@ class _DocCoder:
         if root not in _VERBAL_ROOTS and reported is not None and form.kind == EVAL:
             reject("evaluation inside someone else's words")
             return
+        if not self.coder.split_coordination:
+            coordinated_src, coordinated_tgt = [], []
         sources = [source, *coordinated_src]
         targets: list[_Mention | None] = [target, *coordinated_tgt] if target else [None]
         for s in sources:
@@ -469,12 +493,17 @@ class _DocCoder:
         target: _Mention | None = None
         after = end  # where the search for the target starts
         patient_genitive = form.kind == NOUN and p.target[:1] == ("obj",)
-        agent = self._agent(end, hi)
+        agent = self._agent(end, hi) if p.cameo[:2] not in _VERBAL_ROOTS or (
+            p.cameo[:2] == "09") else None
+        if "bin" in p.target and form.kind in (NOUN, VERB):
+            pair = self._between(end, hi)
+            if pair is not None:
+                return pair[0], pair[1], [], self._coordinated(pair[1], hi), ""
         if form.kind == HAL:
             source = _how(sent.subject, "main-clause")
         elif form.kind == EVAL:
             source = self._speaker(sent, i)
-            target = self._evaluated(sent, i)
+            target = self._evaluated(sent, i) if p.target else None
             return source, target, [], [], "" if source else "no speaker for the evaluation"
         elif form.kind == NOUN:
             gen = self._genitive(end, min(hi, end + 4), via_lam="ل" not in p.target)
@@ -489,6 +518,8 @@ class _DocCoder:
                     target = _how(gen, "genitive-patient")
                     after = gen.end
                 source = agent or self._light_subject(i, end, lo, hi)
+        elif self.tokens[i].norm.startswith("ن") and self._first_person(sent, i):
+            source = self._first_person(sent, i)  # «نطالب السلطات»: the object follows
         else:
             before = self._subject_before(i, lo)
             if agent is not None:
@@ -503,13 +534,24 @@ class _DocCoder:
                 if source is not None:
                     after = source.end
         if source is None and form.kind != NOUN:
-            source = self._cue_speaker(i) or self._prodrop(sent, i, p)
+            source = (self._cue_speaker(i) or self._pronoun_subject(sent, i)
+                      or self._first_person(sent, i) or self._prodrop(sent, i, p))
+        if "subj" in p.target and form.kind == VERB and source is not None \
+                and not source.how.startswith(("agent", "attributed")):
+            # «خضع X للتحقيق من قبل Y»: the subject undergoes, the agent acts
+            target, source = _how(source, "subject-undergoes"), agent
+        if source is None and p.cameo[:2] in ("09", "17"):
+            source = self._attribution(sent, i)
+            if source is not None and target is None and form.kind == VERB:
+                target = self._subject_before(i, lo) or self._subject_after(end, hi)
         if source is None:
             return None, None, [], [], ""
         coordinated_src = self._coordinated(source, hi) if source.how in (
             "subject-before", "subject-after", "genitive") else []
         if target is None and p.target:
             for spec in p.target:
+                if spec == "subj":
+                    continue
                 if spec == "obj":
                     target = self._object(after, hi, source)
                 elif spec == "bin":
@@ -547,8 +589,6 @@ class _DocCoder:
             nxt = self.tokens[k + 1]
             key = nxt.norm
             if key in _ORG_ANAPHORS and not self.mention_at.get(k + 1):
-                if k + 2 < len(self.tokens) and self.tokens[k + 2].kind == "article":
-                    return None  # «الحركة الإسلامية»: a name, not a reference
                 for prev in reversed(self.org_seen):
                     name = getattr(prev.entity, "name", "")
                     if key[:-1] in name.replace("ة", "ه")[:12] or key in name:
@@ -595,18 +635,29 @@ class _DocCoder:
         gen = self.mention_at.get(x) if x < n else None
         if gen is None and x < n and not definite:
             gen = self._reference(x)
+        if gen is None and x < n and x > end and tokens[end].norm in ("«", "\"", "“"):
+            close = next((y for y in range(x, min(n, x + 9))
+                          if tokens[y].norm in ("»", "\"", "”")), None)
+            if close is not None and close > x:  # جمعية «بيت الإعلاميين العرب»
+                end, mods = close + 1, 1
+                x = n
         if gen is not None:
             entity, end = gen.entity, gen.end
-        else:
+        elif x < n:
             while mods < 3 and end < n:
                 t = tokens[end]
                 if t.kind == "article" and end + 1 < n and tokens[end + 1].kind == "word":
                     w = tokens[end + 1].norm
                     if w in self.book.demonyms:
                         country = country or self.book.demonyms[w]
-                    elif not (w in self.book.actor_nouns or (definite and mods == 0)):
-                        break
+                    elif not (w in self.book.actor_nouns or mods == 0 or w.endswith(
+                            ("ي", "يه", "يين", "يون"))):
+                        break  # «قوات الجيش الوطني الليبي»، «قوات الشرطة الاتحادية»
                     end += 2
+                elif t.kind == "word" and not definite and mods == 0 and end + 2 < n and \
+                        tokens[end + 1].kind == "article" and t.norm not in self.book.demonyms:
+                    end += 1  # «سلطات مكافحة الفساد»: a genitive chain
+                    continue
                 elif t.kind == "word" and not definite and (
                         t.norm in self.book.demonyms or t.norm.endswith(("يه", "يون", "يين"))):
                     country = country or self.book.demonyms.get(t.norm)
@@ -625,15 +676,20 @@ class _DocCoder:
                 elif after + 1 < n and tokens[after].kind == "article" and \
                         tokens[after + 1].norm in self.book.actor_nouns:
                     end = after + 2  # «القوات الموالية للنظام»
+        if entity is None and end + 2 < n and tokens[end].norm == "(":
+            inner = self.mention_at.get(end + 1)  # «وكالة الأنباء الرسمية (سانا)»
+            if inner is not None and inner.end < n and tokens[inner.end].norm == ")":
+                entity = inner.entity
         if entity is None and country is not None:
             entity = self.countries.get(country)
         if entity is None and mods == 0 and (not definite or tokens[j].norm in _VAGUE):
             return None
         text = self.text[tokens[k].start:tokens[end - 1].end]
         if entity is None:
-            entity = _TextActor("text:" + " ".join(t.norm for t in tokens[k:end]
-                                                   if t.kind != "article"),
-                                country=country)
+            # the head and its first modifier name the actor: «قوات موالية للحكومة» and
+            # «القوات الموالية للنظام» are one actor of the article
+            words = [t.norm for t in tokens[k:end] if t.kind in ("word", "number")]
+            entity = _TextActor("text:" + " ".join(words[:2]), country=country)
         return _Mention(entity, k, end, tokens[k].start, tokens[end - 1].end,
                         f"phrase:{text}")
 
@@ -688,13 +744,34 @@ class _DocCoder:
 
     def _subject_before(self, i: int, lo: int) -> _Mention | None:
         j = i - 1
-        while j >= lo and (self.tokens[j].norm in ("س", "قد", "لقد", "سوف") or
-                           self.tokens[j].norm in _QUOTE_MARKS):
+        commas = 0
+        while j >= lo and (self.tokens[j].norm in _AUX or self.tokens[j].norm in _QUOTES
+                           or self.tokens[j].norm == "،" and commas == 0):
+            commas += self.tokens[j].norm == "،"
             j -= 1
         if j < lo:
             return None
+        if self.tokens[j].norm == ")":
+            # «وكالة الأنباء الرسمية (سانا) قالت» names the subject; «(CNN) نفى» credits
+            opening = next((x for x in range(j - 1, max(lo - 1, j - 8), -1)
+                            if self.tokens[x].norm == "("), None)
+            if opening is None or opening - 1 < lo:
+                return None
+            before = self._ending_at(opening - 1, lo)
+            if before is None or not _can_act(before) or getattr(
+                    before.entity, "type", "") == "LOC":
+                return None
+            j = opening - 1
         m = self._ending_at(j, lo)
-        if m is None or m.first < lo or self._after_prep(m, lo):
+        if m is not None and self._after_prep(m, lo) and not self._counted(m.first, lo):
+            # «وسائل الإعلام السورية في دمشق نفت»: step over the place phrase
+            p = self._prev_content(m.first, lo)
+            if p >= lo and self.tokens[p].norm in ("في", "ب", "من") and p - 1 >= lo:
+                m = self._ending_at(p - 1, lo)
+            else:
+                return None
+        if m is None or m.first < lo or not _can_act(m) or (
+                self._after_prep(m, lo) and not self._counted(m.first, lo)):
             return None
         return _how(m, "subject-before")
 
@@ -717,10 +794,14 @@ class _DocCoder:
                 return None
             m = self._actor(k)
             if m is not None:
-                if self._after_prep(m, max(0, end - 1)) and m.first > end:
+                if self._after_prep(m, max(0, end - 1)) and m.first > end and not (
+                        self._counted(m.first, end)):
                     return None
-                return _how(m, "subject-after")
-            if self._skippable(k) or self._is_time(k):
+                if not _can_act(m):
+                    return None
+                return _how(self._apposed_name(m, hi), "subject-after")
+            if self._skippable(k) or self._is_time(k) or t.kind == "number" or (
+                    t.norm in _QUANTITY) or (t.norm == "من" and self._counted(k + 1, end)):
                 continue
             if t.norm in _PREPS or t.norm in _COMPLEMENT:
                 return None
@@ -729,7 +810,27 @@ class _DocCoder:
                 return None
         return None
 
+    def _apposed_name(self, m: _Mention, hi: int) -> _Mention:
+        """«الرئيس الفرنسي السابق، نيكولا ساركوزي»: the name in apposition to a role."""
+        if getattr(m.entity, "type", "") not in ("GRP",):
+            return m
+        k = m.end
+        steps = 0
+        while k < hi and steps < 3 and (self.tokens[k].norm in ("،", ",", "سابق")
+                                        or self.tokens[k].kind == "article"):
+            k += 1
+            steps += 1
+        named = self.mention_at.get(k) if k < hi else None
+        if named is not None and getattr(named.entity, "type", "") == "PER":
+            return named
+        return m
+
     def _is_time(self, k: int) -> bool:
+        sent = self.sent
+        if sent is not None and sent.times:
+            at = self.tokens[k].start
+            if any(t.start <= at < t.end for t in sent.times):
+                return True
         return self.tokens[k].norm in ("امس", "اليوم", "يوم", "مساء", "صباح", "اول", "غدا",
                                        "حاليا", "رسميا", "ايضا", "كذلك", "مجددا", "بدوره",
                                        "بدورها", "جهته", "جهتها", "جهتهم")
@@ -756,7 +857,7 @@ class _DocCoder:
         return None
 
     def _light_subject(self, i: int, end: int, lo: int, hi: int) -> _Mention | None:
-        for j in range(i - 1, max(lo - 1, i - 11), -1):
+        for j in range(i - 1, max(lo - 1, i - 17), -1):
             if self.tokens[j].norm in _LIGHT:
                 s = self._subject_before(j, lo) or self._subject_after(j + 1, i)
                 return _how(s, "subject-of-light-verb") if s else None
@@ -765,7 +866,7 @@ class _DocCoder:
         return None
 
     def _agent(self, end: int, hi: int) -> _Mention | None:
-        for k in range(end, min(hi, end + _WINDOW)):
+        for k in range(end, min(hi, end + 8)):
             if self.tokens[k].norm in _STOP:
                 return None
             for a, b in _AGENT:
@@ -802,6 +903,15 @@ class _DocCoder:
             k += 1
         return None
 
+    def _counted(self, k: int, start: int) -> bool:
+        """«دفعة أولى من عناصر ...»، «عدد من أبناء ...»: من after a count."""
+        j = self._prev_content(k, start)
+        if j < start or self.tokens[j].norm != "من":
+            return False
+        q = self._prev_content(j, start)
+        return q >= start and (self.tokens[q].norm in _QUANTITY
+                               or self.tokens[q].kind == "number")
+
     def _partitive(self, k: int, start: int) -> bool:
         """«36 من قوات ...»، «9 رجال من الشرطة»: من after a number is no preposition
         phrase but the count of the object."""
@@ -812,7 +922,7 @@ class _DocCoder:
 
     def _prep_object(self, prep: str, start: int, hi: int, source: _Mention
                      ) -> _Mention | None:
-        for k in range(start, min(hi, start + _WINDOW)):
+        for k in range(start, min(hi, start + 16)):
             t = self.tokens[k]
             if t.norm in _STOP or (t.norm in _COMPLEMENT and k > start):
                 return None
@@ -846,7 +956,7 @@ class _DocCoder:
         coordinated actor)."""
         seen: list[_Mention] = []
         for m in reversed(self.org_seen):
-            if m.first >= k:
+            if m.first >= k or self._after_prep(m, max(0, m.first - 3)):
                 continue
             if etype and getattr(m.entity, "type", "") not in (etype, "GRP"):
                 continue
@@ -883,14 +993,14 @@ class _DocCoder:
                               if (m := self._actor(x)) is not None), None)
                     if b is None or b.entity.id == a.entity.id:
                         return None
-                    if not self._allied(b.end, hi):
+                    if not self._allied(b.first, hi, b.end + 3):
                         return _how(a, "between"), _how(b, "between")
                     cur = b.end
                 return None
         return None
 
-    def _allied(self, k: int, hi: int) -> bool:
-        for j in range(k, min(hi, k + 3)):
+    def _allied(self, k: int, hi: int, stop: int) -> bool:
+        for j in range(k, min(hi, stop)):
             norm = self.tokens[j].norm
             if norm.startswith(("موالي", "متحالف", "حليف")):
                 return True
@@ -921,7 +1031,7 @@ class _DocCoder:
     def _dual_partner(self, m: _Mention) -> list[_Mention]:
         seen: list[Any] = []
         for prev in reversed(self.org_seen):
-            if prev.first >= m.first:
+            if prev.first >= m.first or self._after_prep(prev, max(0, prev.first - 3)):
                 continue
             if all(getattr(x, "id", "") != prev.entity.id for x in seen):
                 seen.append(prev.entity)
@@ -932,13 +1042,13 @@ class _DocCoder:
         return []
 
     def _speaker(self, sent: _Sentence, i: int) -> _Mention | None:
+        for begin, who in reversed(sent.speech):
+            if begin <= i:
+                return _how(who, "speaker")
         at = self.tokens[i].start
         for start, end, speaker, _cue in self.quotes:
             if start <= at < end and speaker in self.entities:
                 return self._entity_role(speaker, "speaker")
-        for begin, who in reversed(sent.speech):
-            if begin <= i:
-                return _how(who, "speaker")
         return None
 
     def _entity_role(self, entity_id: str, how: str) -> _Mention | None:
@@ -954,6 +1064,44 @@ class _DocCoder:
         for _start, _end, speaker, cue in self.quotes:
             if cue == at and speaker in self.entities:
                 return self._entity_role(speaker, "quote-speaker")
+        return None
+
+    def _pronoun_subject(self, sent: _Sentence, i: int) -> _Mention | None:
+        """«لكنها أنكرت»، «أنه رفض»: a subject pronoun on the word before the verb stands
+        for the nearest actor before it in the sentence."""
+        j = i - 1
+        if j < sent.lo or self.tokens[j].norm not in _PRONOUN_HOSTS:
+            return None
+        for k in range(j - 1, sent.lo - 1, -1):
+            m = self.cover.get(k) or self._ending_at(k, sent.lo)
+            if m is not None and getattr(m.entity, "type", "") in ("PER", "ORG", "GRP") \
+                    and not self._after_prep(m, sent.lo):
+                return _how(m, "pronoun")
+        return None
+
+    def _first_person(self, sent: _Sentence, i: int) -> _Mention | None:
+        """«نطالب السلطات ...» inside someone's words: the speaker."""
+        norm = self.tokens[i].norm
+        if not norm.startswith("ن"):
+            return None
+        at = self.tokens[i].start
+        inside = any(start <= at < end for start, end, _s, _c in self.quotes) or any(
+            b <= i for b, _w in sent.speech)
+        return self._speaker(sent, i) if inside else None
+
+    def _attribution(self, sent: _Sentence, i: int) -> _Mention | None:
+        """A police or judicial act told without its agent, «وفقاً للشرطة»: the body the
+        report is attributed to is the agent."""
+        for k in range(sent.lo, sent.hi - 1):
+            norm = self.tokens[k].norm
+            if norm in ("وفقا", "حسب", "بحسب", "وفق"):
+                for j in range(k + 1, min(sent.hi, k + 4)):
+                    m = self._actor(j)
+                    if m is not None:
+                        code = getattr(m.entity, "code", None) or ""
+                        if code.endswith(("COP", "JUD")):
+                            return _how(m, "attributed")
+                        break
         return None
 
     def _prodrop(self, sent: _Sentence, i: int, p: Pattern) -> _Mention | None:
@@ -980,10 +1128,17 @@ class _DocCoder:
         for start, _end, _speaker, _cue in self.quotes:
             if start <= at < _end and not framed:
                 begin = max(begin, self._tok(start))
+        seen = 0
         for k in range(begin, i):
+            t = self.tokens[k]
             m = self._actor(k) or self._demonym_actor(k)
             if m is not None and not self._after_prep(m, begin):
                 return _how(m, "evaluated")
+            if t.kind == "article" or t.norm in _QUOTE_MARKS or t.norm in _COMPLEMENT:
+                continue
+            seen += 1
+            if seen >= 3:  # only the subject of the evaluated clause (قرار ترمب يمثل ...)
+                break
         return None
 
     def _reported_by(self, sent: _Sentence, i: int, source: _Mention) -> Role | None:
@@ -1000,6 +1155,25 @@ class _DocCoder:
         if speaker is None or speaker.entity.id == source.entity.id:
             return None
         return speaker.role(self.text, "speaker")
+
+    def _background(self, sent: _Sentence, form: Form, i: int, end: int,
+                    reported: Role | None) -> str:
+        """Why a matched trigger tells no new event: a state that lasts (يسيطر ... منذ),
+        the start of a time span (منذ انسحاب ...), a known event named in someone's words
+        (وصفت الهجوم التركي بأنه ...)."""
+        tokens = self.tokens
+        j = self._prev_content(i, sent.lo)
+        if form.kind == NOUN and j >= sent.lo and tokens[j].norm in ("منذ", "قبل", "اثر",
+                                                                        "بعد", "عقب"):
+            if tokens[j].norm == "منذ":
+                return "background: a time span starts with it (منذ ...)"
+        if form.kind == VERB and tokens[i].norm.startswith(("ي", "ت")) and any(
+                tokens[k].norm == "منذ" for k in range(end, min(sent.hi, end + 8))):
+            return "background: a lasting state (present tense ... منذ)"
+        if form.kind == NOUN and i > 0 and tokens[i - 1].kind == "article" and any(
+                tokens[k].norm in _NAMING for k in range(max(sent.lo, i - 4), i)):
+            return "a known event named by someone who judges it, not a report of it"
+        return ""
 
     def _modality(self, sent: _Sentence, i: int, end: int) -> tuple[bool, str, str]:
         tokens = self.tokens
@@ -1042,6 +1216,14 @@ class _DocCoder:
                 if tokens[k].norm == "حال" and k > sent.lo and tokens[k - 1].norm == "في":
                     return negated, "conditional", "في حال"
         return negated, modality, cue
+
+
+def _can_act(m: _Mention) -> bool:
+    """Places do not act, states and capitals do: a town or a region is no source."""
+    if getattr(m.entity, "type", "") != "LOC":
+        return True
+    actor = getattr(m.entity, "actor", None) or ""
+    return isinstance(actor, str) and actor.startswith(("country:", "capital:"))
 
 
 def _family(code: str) -> str:

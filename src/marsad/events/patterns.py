@@ -27,7 +27,8 @@ class Pattern:
     cameo: str
     #: alternatives of token-key sequences, one of which must follow the trigger
     with_: tuple[tuple[str, ...], ...]
-    #: where the target is: "obj", prepositions (keys), "bin"; empty: no target
+    #: where the target is: "obj", "subj" (the subject undergoes it: خضع للتحقيق),
+    #: prepositions (keys), "bin" (بين X و Y); empty: no target
     target: tuple[str, ...]
     target_optional: bool
     note: str
@@ -154,8 +155,8 @@ def _read_patterns(path: Path, tokenizer: Tokenizer, codes: dict[str, CameoCode]
             parts = []
             for t in target_text.split("|"):
                 t = t.strip().rstrip("?")
-                if t in ("obj", "بين"):
-                    parts.append("obj" if t == "obj" else "bin")
+                if t in ("obj", "subj", "بين"):
+                    parts.append("bin" if t == "بين" else t)
                 else:
                     keys = phrase_keys(tokenizer, t)
                     if len(keys) != 1:
