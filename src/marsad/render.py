@@ -42,7 +42,13 @@ def render_pretty(doc: dict[str, Any]) -> str:
             extra = f" → {e['refers_to']}" if e.get("refers_to") else ""
             lines.append(f"    {e['type']:<4} {code:<10} ×{len(e['mentions']):<3} {RLM}"
                          f"{e['name']}{extra}")
-    for name, key in (("quotes", "text"), ("events", "cameo")):
+    quotes = doc.get("quotes") or []
+    if quotes:
+        lines.append(f"  quotes ({len(quotes)})")
+        for q in quotes[:20]:
+            who = q.get("speaker_text") or "?"
+            lines.append(_rtl(f"{who} → «{q.get('text', '')}»", f"    {q.get('kind', ''):<8} "))
+    for name, key in (("events", "cameo"),):
         items = doc.get(name) or []
         if items:
             lines.append(f"  {name} ({len(items)})")
