@@ -289,6 +289,7 @@ class QuoteFinder:
         self.aux = f["aux"]
         self.ellipsis = f["ellipsis"]
         self.formula = f["formula"]
+        self.prep = f["preposition"]
         #: word -> the verb it is with a clitic or pronoun attached (words repeat a lot)
         self._bare_cache: dict[str, Verb | None] = {}
         nested = f["nested"].keys
@@ -465,12 +466,17 @@ class QuoteFinder:
         k = self._skip_adverbs(v, j, stop)
         if k >= stop or (kinds[k] == "punct" and norms[k] not in _MARKS):
             return None, j
-        if self.comp.match(norms, k, stop) or norms[k] in ("علي", "الي"):
+        if self.comp.match(norms, k, stop) or any(_starts(norms, k, p) for p in verb.preps):
             return None, j
         if norms[k] == "في" and k + 1 < stop:
             hit_st = self.statement.match(norms, k + 1, stop)
             if hit_st is not None:  # وجاء في تصريح رسمي لغرفة عمليات ...
-                return self._statement_subject(v, k + 1, k + 1 + hit_st[0], stop, state)
+                spk, end = self._statement_subject(v, k + 1, k + 1 + hit_st[0], stop, state)
+                if spk.party.entity is not None:
+                    return spk, end
+                return None, j  # «جاء ذلك في بيان»: whoever was speaking
+        if self.prep.match(norms, k, stop):
+            return None, j
         # an entity mention, possibly after a title (العميد أحمد المسماري)
         for off in range(3):
             at = k + off
@@ -551,6 +557,12 @@ class QuoteFinder:
         words = 0
         while end < stop:
             if kinds[end] == "punct" or norms[end] == "ل" or end in v.cue_set:
+                break
+            if end > k and (norms[end] in ("خلال", "عبر", "امام", "لدي")
+                            or self.pronoun.match(norms, end, end + 1)
+                            or self.statement.match(norms, end, stop)
+                            or (norms[end] == "ب" and end + 1 < stop
+                                and norms[end + 1] != "اسم")):
                 break
             if kinds[end] in ("word", "latin", "number"):
                 if words == limit:
@@ -894,9 +906,9 @@ class QuoteFinder:
                 end = start  # «بأن X، قال إن»: the clause is the subject of the next report
             end = self._trim(v, start, end)
             if end > start:
-                r = v.open_at.get(start)
-                if r is not None and r.close + 1 >= end and not r.named:
-                    out.extend(("direct", a, b, None) for a, b in self._fragments(v, r))
+                opening = v.open_at.get(start)
+                if opening is not None and opening.close + 1 >= end and not opening.named:
+                    out.extend(("direct", a, b, None) for a, b in self._fragments(v, opening))
                 else:
                     has_quote = any(
                         (inner := v.open_at.get(k)) is not None and not inner.named

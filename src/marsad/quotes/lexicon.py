@@ -18,7 +18,7 @@ from ..text import Tokenizer
 VERB_CLASSES = frozenset({"say", "frame", "object", "track", "learn"})
 FRAME_KINDS = ("comp", "not-comp", "via", "addressee", "statement", "speaker", "generic",
                "role", "adverb", "time", "break", "pronoun", "negation", "aux", "nested",
-               "ellipsis", "formula")
+               "ellipsis", "formula", "preposition")
 
 V = TypeVar("V")
 
