@@ -333,8 +333,27 @@ class _DocCoder:
             if f.pattern.with_ and not self._with(f.pattern, end, hi):
                 skipped.append(f.pattern.id)
                 continue
+            if f.kind == VERB and self._nominal_context(i):
+                # «باغتصاب وقتل الصحفية»: spelled like the verb, used as the verbal noun
+                noun = next((g for g in forms if g.pattern is f.pattern and g.kind == NOUN
+                             and g.keys == f.keys), None)
+                if noun is not None:
+                    return noun, end, tuple(skipped)
             return f, end, tuple(skipped)
         return None
+
+    def _nominal_context(self, i: int) -> bool:
+        """A word after an article, a preposition, or «ب<noun> و» is a noun."""
+        j = i - 1
+        if j < 0:
+            return False
+        prev = self.tokens[j]
+        if prev.kind == "article" or prev.norm in _PREPS and prev.norm != "بعد":
+            return True
+        if prev.norm == "و" and j >= 2 and self.tokens[j - 2].norm in ("ب", "ل") \
+                and self.tokens[j - 2].kind == "clitic":
+            return True
+        return False
 
     def _seq(self, keys: tuple[str, ...], i: int, hi: int) -> int | None:
         """End token of ``keys`` matched from ``i`` (articles skipped), or ``None``."""
@@ -388,6 +407,10 @@ class _DocCoder:
         if source is None:
             reject(why or "no source actor found")
             return
+        if p.source_types and getattr(source.entity, "type", "GRP") not in p.source_types:
+            reject(f"source «{text[source.start:source.stop]}» is not a "
+                   f"{'/'.join(p.source_types)} actor")
+            return
         if sent.subject is None or form.kind != HAL:
             sent.subject = sent.subject or source
         if form.kind == EVAL and p.target and target is None:
@@ -416,6 +439,10 @@ class _DocCoder:
         if modality in ("conditional", "purpose", "deontic") and not self.coder.keep_unreal:
             reject(f"did not happen: {modality} ({cue})", modality=modality)
             return
+        if modality in ("future", "intended") and root == "04" and p.cameo != "041":
+            form = Form(form.keys, form.kind, _as_code(p, "036"))  # will meet: intent
+            p = form.pattern
+            root = "03"
         if modality in ("future", "intended") and root not in _FUTURE_OK_ROOTS \
                 and not self.coder.keep_unreal:
             reject(f"material act not yet done: {modality} ({cue})", modality=modality)
@@ -442,7 +469,10 @@ class _DocCoder:
         text = self.text
         src = s.role(text, s.how)
         tgt = t.role(text, t.how) if t else None
-        key = (s.entity.id, t.entity.id if t else "", _family(p.cameo))
+        key = (s.entity.id, t.entity.id if t else "", p.cameo[:3])
+        force = (s.entity.id, t.entity.id if t else "", f"force@{sent.index}")
+        if _family(p.cameo) == "force" and force in merged and key not in merged:
+            key = force
         if key in merged:
             k = merged[key]
             old = events[k]
@@ -468,6 +498,8 @@ class _DocCoder:
             date=when, date_text=when_text, location=place, pattern=p.id,
             confidence=_confidence(form, s, t, p, reported), mentions=(trig,))
         merged[key] = len(events)
+        if _family(p.cameo) == "force":
+            merged.setdefault(force, len(events))
         events.append(event)
         self.candidates.append(Candidate(sent.index, trig, p.id, p.cameo, "coded", event.id,
                                          src, tgt, modality, negated, reported, skipped))
@@ -529,13 +561,17 @@ class _DocCoder:
                     target = _how(target, "passive-subject")
             elif before is not None:
                 source = before
-            else:
+            elif not self.tokens[end - 1].norm.endswith(("وا", "ون")):
+                # a verb agreeing in the plural has its subject before it (or none)
                 source = self._subject_after(end, hi)
                 if source is not None:
                     after = source.end
         if source is None and form.kind != NOUN:
-            source = (self._cue_speaker(i) or self._pronoun_subject(sent, i)
-                      or self._first_person(sent, i) or self._prodrop(sent, i, p))
+            source = self._pronoun_subject(sent, i)
+            if source is None and form.kind == VERB and self._unknown_subject(end, hi):
+                return None, None, [], [], "its subject is a name that is no known actor"
+            source = source or (self._cue_speaker(i) or self._first_person(sent, i)
+                                or self._prodrop(sent, i, p))
         if "subj" in p.target and form.kind == VERB and source is not None \
                 and not source.how.startswith(("agent", "attributed")):
             # «خضع X للتحقيق من قبل Y»: the subject undergoes, the agent acts
@@ -763,6 +799,8 @@ class _DocCoder:
                 return None
             j = opening - 1
         m = self._ending_at(j, lo)
+        if m is None and j - 2 >= lo and self.tokens[j - 1].kind == "article":
+            m = self._ending_at(j - 2, lo)  # «مسلحي التنظيم المتشدد هاجموا»
         if m is not None and self._after_prep(m, lo) and not self._counted(m.first, lo):
             # «وسائل الإعلام السورية في دمشق نفت»: step over the place phrase
             p = self._prev_content(m.first, lo)
@@ -809,6 +847,18 @@ class _DocCoder:
             if unknown > 0:
                 return None
         return None
+
+    def _unknown_subject(self, end: int, hi: int) -> bool:
+        """«نفت هايلي الشائعات»: an undefined word right after the verb is most likely its
+        subject, a name no earlier stage knows: do not guess another actor."""
+        for k in range(end, min(hi, end + 4)):
+            t = self.tokens[k]
+            if self._skippable(k) or self._is_time(k):
+                continue
+            return (t.kind == "word" and t.norm not in _PREPS and t.norm not in _COMPLEMENT
+                    and (k == 0 or self.tokens[k - 1].kind != "article")
+                    and t.norm not in _QUANTITY and not t.norm.startswith(("ب", "ل")))
+        return False
 
     def _apposed_name(self, m: _Mention, hi: int) -> _Mention:
         """«الرئيس الفرنسي السابق، نيكولا ساركوزي»: the name in apposition to a role."""
@@ -1196,7 +1246,7 @@ class _DocCoder:
                 if t.norm == "لن":
                     modality = "future"
                 break
-            if t.norm in _FUTURE and seen == 0 or t.norm == "سوف":
+            if t.norm in _FUTURE and seen <= 1 or t.norm == "سوف":
                 modality, cue = "future", t.norm
             elif t.norm == "ل" and t.kind == "clitic" and seen == 0 and j == i - 1:
                 modality, cue = "purpose", "لـ"
@@ -1218,6 +1268,12 @@ class _DocCoder:
         return negated, modality, cue
 
 
+def _as_code(p: Pattern, code: str) -> Pattern:
+    import dataclasses
+
+    return dataclasses.replace(p, cameo=code, id=f"{p.id}>intent")
+
+
 def _can_act(m: _Mention) -> bool:
     """Places do not act, states and capitals do: a town or a region is no source."""
     if getattr(m.entity, "type", "") != "LOC":
@@ -1227,9 +1283,9 @@ def _can_act(m: _Mention) -> bool:
 
 
 def _family(code: str) -> str:
-    """What makes two tellings of one pair the same event: the three-digit code, except
-    that force (18-20) between the same two actors in one article is one event told with
-    different verbs (قصف، غارات، استهدف، قتل)."""
+    """What makes two tellings of one pair the same event: the three-digit code; and
+    force (18-20) between the same two actors in one sentence is one event told with
+    different verbs (غارات ... استهدفت، قصف ... قتل)."""
     return "force" if code[:2] in ("18", "19", "20") else code[:3]
 
 

@@ -33,6 +33,8 @@ class Pattern:
     target_optional: bool
     note: str
     line: int
+    #: entity types the source must have (empty: any actor)
+    source_types: tuple[str, ...] = ()
 
     @property
     def is_frame(self) -> bool:
@@ -140,10 +142,15 @@ def _read_patterns(path: Path, tokenizer: Tokenizer, codes: dict[str, CameoCode]
             header = False
             continue
         where = f"{path}:{no}"
-        if len(cols) != 6:
-            raise DataFileError(path=where, detail=f"expected 6 tab-separated columns "
-                                f"(id, cameo, forms, with, target, note), got {len(cols)}")
-        pid, cameo, form_text, with_text, target_text, note = (c.strip() for c in cols)
+        if len(cols) not in (6, 7):
+            raise DataFileError(path=where, detail=f"expected 6 or 7 tab-separated columns "
+                                f"(id, cameo, forms, with, target, note[, source]), got "
+                                f"{len(cols)}")
+        pid, cameo, form_text, with_text, target_text, note = (c.strip() for c in cols[:6])
+        source_types = tuple(t for t in (cols[6].strip().split("|") if len(cols) == 7 else ())
+                             if t and t != "-")
+        if any(t not in ("PER", "ORG", "LOC", "GRP") for t in source_types):
+            raise DataFileError(path=where, detail=f"bad source types {cols[6]!r}")
         if pid in seen:
             raise DataFileError(path=where, detail=f"duplicate pattern id {pid!r}")
         seen.add(pid)
@@ -165,7 +172,7 @@ def _read_patterns(path: Path, tokenizer: Tokenizer, codes: dict[str, CameoCode]
             target = tuple(parts)
         with_ = () if with_text == "-" else tuple(
             k for k in (phrase_keys(tokenizer, w) for w in with_text.split()) if k)
-        pattern = Pattern(pid, cameo, with_, target, optional, note, no)
+        pattern = Pattern(pid, cameo, with_, target, optional, note, no, source_types)
         for raw in form_text.split():
             kind = _KIND_MARK.get(raw[-1], VERB)
             keys = phrase_keys(tokenizer, raw.rstrip("*~^"))
