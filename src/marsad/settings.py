@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .errors import SettingsError
 
-DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "tokens", "entities", "quotes")
+DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "tokens", "entities", "quotes",
+                                   "events")
 
 
 @dataclass(frozen=True, slots=True)

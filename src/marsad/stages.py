@@ -74,3 +74,14 @@ def quotes_stage(settings: Settings, knowledge: Knowledge) -> StageFn:
             return doc
         return doc.with_layers(quotes=finder(doc))
     return run
+
+
+@stage("events", requires=("tokens", "sentences", "entities"), assigns=("events",))
+def events_stage(settings: Settings, knowledge: Knowledge) -> StageFn:
+    from .events import EventCoder
+
+    coder = EventCoder.for_pipeline(settings, knowledge)
+
+    def run(doc: Doc) -> Doc:
+        return doc.with_layers(events=coder(doc))
+    return run

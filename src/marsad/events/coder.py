@@ -58,6 +58,14 @@ _INTENT = frozenset({"يعتزم", "تعتزم", "يعتزمون", "ينوي", "
                      "تسعي", "يريد", "تريد", "استعداد", "استعداده", "استعدادها", "جاهزه",
                      "جاهز", "مستعد", "مستعده", "عزم", "عزمه", "نيه", "محاوله", "محاولة",
                      "يحاول", "تحاول", "امكانيه", "احتمال", "خطه"})
+#: an act asked for is not an act done (طالبت بانسحاب القوات، دعا إلى وقف ...)
+_REQUESTED = frozenset({"طالب", "طالبت", "طالبوا", "يطالب", "تطالب", "يطالبون", "مطالبا",
+                        "مطالبه", "مطالبات", "دعا", "دعت", "دعوا", "يدعو", "تدعو", "داعيا",
+                        "دعوه", "دعوات", "ناشد", "ناشدت", "يناشد", "حث", "حثت", "يحث", "طلب",
+                        "طلبت", "يطلب", "تطلب", "نطالب", "ندعو", "اقترح", "اقترحت", "يقترح"})
+#: an act stopped, cancelled or avoided did not happen (وقف الهجوم، إلغاء اللقاء)
+_PREVENTED = frozenset({"وقف", "ايقاف", "منع", "الغاء", "انهاء", "تجنب", "تفادي", "رفض",
+                        "رفضه", "رفضها", "احباط", "تاجيل", "ارجاء", "يمنع", "تمنع"})
 _FUTURE = frozenset({"سوف", "س"})
 _STOP = frozenset({".", "؛", ":", "!", "?", "؟", ";"})
 _CLITICS = frozenset({"و", "ف"})
@@ -95,6 +103,7 @@ _HEADS = frozenset({"موقف", "مواقف", "قرار", "قرارات", "دو�
                     "مواطني", "سكان", "ابناء", "رعايا", "قرار", "خطوه", "اعلان", "تحالف"})
 #: actor nouns too vague to name an actor on their own («القوات»، «الحكومة»)
 _VAGUE = frozenset({"قوات", "قوه", "جيش", "حكومه", "نظام", "سلطات", "شرطه", "امن",
+                    "سفاره", "قنصليه", "وكاله", "جمعيه", "منظمه", "منظمات", "قبيله", "ابناء",
                     "طيران", "طاءرات", "مقاتلات", "تحالف", "محكمه", "قاض", "قاضي", "مصادر",
                     "مسءولين", "مسءولون", "عناصر", "وحدات", "كتاءب", "فصاءل", "معارضه",
                     "جنود", "نيابه"})
@@ -110,6 +119,11 @@ _COUNTRY_ANAPHORS = frozenset({"بلاده", "بلادها", "بلادهم", "ب
 _NAMING = frozenset({"وصف", "وصفت", "يصف", "تصف", "واصفا", "اعتبر", "اعتبرت", "يعتبر",
                      "تعتبر", "معتبرا", "ادان", "ادانت", "يدين", "تدين", "ندد", "نددت",
                      "يندد", "تندد", "استنكر", "استنكرت", "شجب", "شجبت", "انتقد", "انتقدت"})
+_RELATIVE = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان"})
+#: function words before a verb that are no unknown subject
+_FUNCTION = frozenset({"ثم", "كما", "بينما", "فيما", "حيث", "اذ", "لكن", "الا", "فقد", "حين",
+                       "عندما", "بعدما", "قبل", "بعد", "حتي", "ان", "انه", "انها", "لما",
+                       "كذلك", "ايضا", "وقد", "اما", "عندها", "حينها", "لذلك", "لهذا", "بل"})
 _PRONOUN_HOSTS = frozenset({"لكنه", "لكنها", "لكنهم", "انه", "انها", "انهم", "فانه",
                             "فانها", "بانه", "بانها", "لانه", "لانها"})
 _DUALS = {"فصيلين": "ORG", "حركتين": "ORG", "تنظيمين": "ORG", "بلدين": "LOC",
@@ -369,7 +383,8 @@ class _DocCoder:
     def _with(self, p: Pattern, end: int, hi: int) -> bool:
         stop = min(hi, end + 20)
         for k in self._content(end, stop):
-            if self.tokens[k].norm in _STOP:
+            if self.tokens[k].norm in _STOP or (k > end + 3 and any(
+                    f.pattern.is_frame for f in self.book.lookup(self.tokens[k].norm))):
                 return False
             for alt in p.with_:
                 if self.tokens[k].norm == alt[0] and self._seq(alt, k, hi) is not None:
@@ -407,6 +422,13 @@ class _DocCoder:
         if source is None:
             reject(why or "no source actor found")
             return
+        if not _can_act(source):
+            reject(f"a place does not act: «{text[source.start:source.stop]}»")
+            return
+        if form.kind == NOUN and source.how == "demonym" and i > 0 and \
+                self.tokens[i - 1].kind == "article" and sent.index > 0:
+            reject("a definite noun with a demonym names a known event («الهجوم التركي»)")
+            return
         if p.source_types and getattr(source.entity, "type", "GRP") not in p.source_types:
             reject(f"source «{text[source.start:source.stop]}» is not a "
                    f"{'/'.join(p.source_types)} actor")
@@ -436,7 +458,8 @@ class _DocCoder:
         if negated and not self.coder.keep_unreal:
             reject(f"negated ({cue})", negated=True, modality=modality)
             return
-        if modality in ("conditional", "purpose", "deontic") and not self.coder.keep_unreal:
+        if modality in ("conditional", "purpose", "deontic", "requested") \
+                and not self.coder.keep_unreal:
             reject(f"did not happen: {modality} ({cue})", modality=modality)
             return
         if modality in ("future", "intended") and root == "04" and p.cameo != "041":
@@ -553,7 +576,7 @@ class _DocCoder:
         elif self.tokens[i].norm.startswith("ن") and self._first_person(sent, i):
             source = self._first_person(sent, i)  # «نطالب السلطات»: the object follows
         else:
-            before = self._subject_before(i, lo)
+            before = self._subject_before(i, lo) or self._relative_subject(i, lo)
             if agent is not None:
                 source = agent
                 target = before or self._subject_after(end, hi)
@@ -568,7 +591,8 @@ class _DocCoder:
                     after = source.end
         if source is None and form.kind != NOUN:
             source = self._pronoun_subject(sent, i)
-            if source is None and form.kind == VERB and self._unknown_subject(end, hi):
+            if source is None and form.kind == VERB and (
+                    self._unknown_subject(end, hi) or self._unknown_before(i, lo)):
                 return None, None, [], [], "its subject is a name that is no known actor"
             source = source or (self._cue_speaker(i) or self._first_person(sent, i)
                                 or self._prodrop(sent, i, p))
@@ -584,6 +608,8 @@ class _DocCoder:
             return None, None, [], [], ""
         coordinated_src = self._coordinated(source, hi) if source.how in (
             "subject-before", "subject-after", "genitive") else []
+        if coordinated_src and after >= source.first:
+            after = max(after, coordinated_src[-1].end)
         if target is None and p.target:
             for spec in p.target:
                 if spec == "subj":
@@ -848,6 +874,36 @@ class _DocCoder:
                 return None
         return None
 
+    def _unknown_before(self, i: int, lo: int) -> bool:
+        """«لكن ناورت نفت»: an undefined word that is no function word right before the
+        verb is its subject."""
+        j = i - 1
+        while j >= lo and (self.tokens[j].norm in _AUX or self.tokens[j].norm in _QUOTES):
+            j -= 1
+        if j <= lo:
+            return False
+        t = self.tokens[j]
+        return (t.kind == "word" and self.tokens[j - 1].kind != "article"
+                and t.norm not in _FUNCTION and t.norm not in _PREPS
+                and t.norm not in _PRONOUN_HOSTS and t.norm not in _COMPLEMENT
+                and t.norm not in _RELATIVE and self.cover.get(j) is None
+                and self.tokens[j - 1].norm in ("لكن", "و", "،", "ف", "ثم", "بينما", "فيما"))
+
+    def _relative_subject(self, i: int, lo: int) -> _Mention | None:
+        """«بومبيو الذي زار بيونغ يانغ»: the antecedent of the relative pronoun."""
+        j = i - 1
+        while j >= lo and self.tokens[j].norm in _AUX:
+            j -= 1
+        if j < lo or self.tokens[j].norm not in _RELATIVE:
+            return None
+        j -= 1
+        while j >= lo and self.tokens[j].norm in ("،", ",") | _QUOTES:
+            j -= 1
+        m = self._ending_at(j, lo) if j >= lo else None
+        if m is None or not _can_act(m) or self._after_prep(m, lo):
+            return None
+        return _how(m, "antecedent")
+
     def _unknown_subject(self, end: int, hi: int) -> bool:
         """«نفت هايلي الشائعات»: an undefined word right after the verb is most likely its
         subject, a name no earlier stage knows: do not guess another actor."""
@@ -866,7 +922,7 @@ class _DocCoder:
             return m
         k = m.end
         steps = 0
-        while k < hi and steps < 3 and (self.tokens[k].norm in ("،", ",", "سابق")
+        while k < hi and steps < 3 and (self.tokens[k].norm in ("،", ",", "سابق", "جديد")
                                         or self.tokens[k].kind == "article"):
             k += 1
             steps += 1
@@ -942,7 +998,8 @@ class _DocCoder:
                 return None
             m = self._actor(k)
             if m is not None:
-                if m.entity.id != source.entity.id:
+                if m.entity.id != source.entity.id and not (
+                        k <= source.end + 3 and self._apposed_name(source, hi) is m):
                     return _how(m, "object")
                 k = m.end
                 continue
@@ -1256,6 +1313,11 @@ class _DocCoder:
                 modality, cue = "deontic", t.norm
             elif t.norm in _INTENT:
                 modality, cue = "intended", t.norm
+            elif t.norm in _REQUESTED:
+                modality, cue = "requested", t.norm
+            elif t.norm in _PREVENTED:
+                negated, cue = True, t.norm
+                break
             elif t.norm not in _CLITICS:
                 seen += 1
             j -= 1
