@@ -65,7 +65,9 @@ _REQUESTED = frozenset({"طالب", "طالبت", "طالبوا", "يطالب", 
                         "طلبت", "يطلب", "تطلب", "نطالب", "ندعو", "اقترح", "اقترحت", "يقترح"})
 #: an act stopped, cancelled or avoided did not happen (وقف الهجوم، إلغاء اللقاء)
 _PREVENTED = frozenset({"وقف", "ايقاف", "منع", "الغاء", "انهاء", "تجنب", "تفادي", "رفض",
-                        "رفضه", "رفضها", "احباط", "تاجيل", "ارجاء", "يمنع", "تمنع"})
+                        "رفضه", "رفضها", "احباط", "تاجيل", "ارجاء", "يمنع", "تمنع",
+                        # «إلغاء» comes out of the tokenizer as ال + «غاء»
+                        "غاء"})
 _FUTURE = frozenset({"سوف", "س"})
 _STOP = frozenset({".", "؛", ":", "!", "?", "؟", ";"})
 _CLITICS = frozenset({"و", "ف"})
@@ -80,8 +82,8 @@ _QUOTES = _QUOTE_MARKS - {"(", ")"}
 #: light verbs whose object is the event noun (أجرى اتصالاً، شن هجوماً، قام بزيارة)
 _LIGHT = frozenset({"اجري", "اجرت", "يجري", "تجري", "اجروا", "شن", "شنت", "يشن", "تشن",
                     "شنوا", "نفذ", "نفذت", "ينفذ", "تنفذ", "نفذوا", "قام", "قامت", "يقوم",
-                    "تقوم", "قاموا", "ابدي", "ابدت", "يبدي", "تبدي", "اعلن", "اعلنت", "اكد",
-                    "اكدت", "اعرب", "اعربت", "جدد", "جددت", "عبر", "عبرت", "وجه", "وجهت",
+                    "تقوم", "قاموا", "ابدي", "ابدت", "يبدي", "تبدي", "اعلن", "اعلنت",
+                    "جدد", "جددت", "وجه", "وجهت",
                     "يوجه", "توجه", "ارتكب", "ارتكبت", "تلقي", "تلقت", "بدا", "بدات", "واصل",
                     "واصلت", "يواصل", "تواصل", "عقد", "عقدت", "يعقد", "تعقد", "اطلق", "اطلقت",
                     "نظم", "نظمت", "ينظم", "تنظم", "نظموا", "قدم", "قدمت", "رفع", "رفعت",
@@ -139,7 +141,8 @@ class _TextActor:
     """An actor named by a phrase that is no entity (``الميليشيات المسلحة``)."""
 
     id: str
-    type: str = "GRP"
+    #: not an entity type: patterns restricted to entity types (ORG|GRP) exclude it
+    type: str = "TEXT"
     country: str | None = None
 
 
@@ -232,6 +235,7 @@ class _DocCoder:
         self.sent: _Sentence | None = None
         self.issuer: _Mention | None = None  # who issued the last statement (البيان)
         self._actor_cache: dict[int, _Mention | None] = {}
+        self.used: set[int] = set()  # tokens of `with` phrases already spent
         self.countries: dict[str, Any] = {}
         for e in doc.entities:
             actor = getattr(e, "actor", None)
@@ -303,7 +307,8 @@ class _DocCoder:
         while i < sent.hi:
             tok = tokens[i]
             self._track(i)
-            forms = self.book.lookup(tok.norm) if tok.kind in ("word", "clitic") else []
+            forms = self.book.lookup(tok.norm) if tok.kind in ("word", "clitic") \
+                and i not in self.used else []
             if not forms:
                 i += 1
                 continue
@@ -381,14 +386,19 @@ class _DocCoder:
         return k
 
     def _with(self, p: Pattern, end: int, hi: int) -> bool:
+        """Whether one of the pattern's `with` phrases follows; its tokens are marked as
+        used (they belong to this trigger and trigger nothing else)."""
         stop = min(hi, end + 20)
         for k in self._content(end, stop):
             if self.tokens[k].norm in _STOP or (k > end + 3 and any(
                     f.pattern.is_frame for f in self.book.lookup(self.tokens[k].norm))):
                 return False
             for alt in p.with_:
-                if self.tokens[k].norm == alt[0] and self._seq(alt, k, hi) is not None:
-                    return True
+                if self.tokens[k].norm == alt[0]:
+                    stop_at = self._seq(alt, k, hi)
+                    if stop_at is not None:
+                        self.used.update(range(k, stop_at))
+                        return True
         return False
 
     # -------------------------------------------------------------- one candidate
@@ -548,6 +558,7 @@ class _DocCoder:
         target: _Mention | None = None
         after = end  # where the search for the target starts
         patient_genitive = form.kind == NOUN and p.target[:1] == ("obj",)
+        rel_object: _Mention | None = None
         agent = self._agent(end, hi) if p.cameo[:2] not in _VERBAL_ROOTS or (
             p.cameo[:2] == "09") else None
         if "bin" in p.target and form.kind in (NOUN, VERB):
@@ -573,10 +584,21 @@ class _DocCoder:
                     target = _how(gen, "genitive-patient")
                     after = gen.end
                 source = agent or self._light_subject(i, end, lo, hi)
-        elif self.tokens[i].norm.startswith("ن") and self._first_person(sent, i):
+        elif self._is_first_person(form) and self._first_person(sent, i):
             source = self._first_person(sent, i)  # «نطالب السلطات»: the object follows
         else:
-            before = self._subject_before(i, lo) or self._relative_subject(i, lo)
+            before = self._subject_before(i, lo)
+            rel = self._relative_subject(i, lo) if before is None else None
+            if rel is not None:
+                if self.tokens[i].norm.startswith(("ي", "ت")) and p.cameo[:2] not in \
+                        _VERBAL_ROOTS:
+                    return None, None, [], [], "a description in a relative clause (present)"
+                overt = self._subject_after(end, hi)
+                if overt is not None:  # «التي تسيطر عليها إسرائيل»: the antecedent is the object
+                    before, rel_object = overt, _how(rel, "antecedent-object")
+                    after = overt.end
+                else:
+                    before = rel
             if agent is not None:
                 source = agent
                 target = before or self._subject_after(end, hi)
@@ -594,8 +616,8 @@ class _DocCoder:
             if source is None and form.kind == VERB and (
                     self._unknown_subject(end, hi) or self._unknown_before(i, lo)):
                 return None, None, [], [], "its subject is a name that is no known actor"
-            source = source or (self._cue_speaker(i) or self._first_person(sent, i)
-                                or self._prodrop(sent, i, p))
+            first = self._first_person(sent, i) if self._is_first_person(form) else None
+            source = source or (self._cue_speaker(i) or first or self._prodrop(sent, i, p))
         if "subj" in p.target and form.kind == VERB and source is not None \
                 and not source.how.startswith(("agent", "attributed")):
             # «خضع X للتحقيق من قبل Y»: the subject undergoes, the agent acts
@@ -625,6 +647,8 @@ class _DocCoder:
                     target = self._prep_object(spec, max(end, after), hi, source)
                 if target is not None:
                     break
+        if target is None and p.target:
+            target = rel_object
         coordinated_tgt = self._coordinated(target, hi) if target is not None else []
         return source, target, coordinated_src, coordinated_tgt, ""
 
@@ -897,7 +921,7 @@ class _DocCoder:
         if j < lo or self.tokens[j].norm not in _RELATIVE:
             return None
         j -= 1
-        while j >= lo and self.tokens[j].norm in ("،", ",") | _QUOTES:
+        while j >= lo and (self.tokens[j].norm in _QUOTES or self.tokens[j].norm in ("،", ",")):
             j -= 1
         m = self._ending_at(j, lo) if j >= lo else None
         if m is None or not _can_act(m) or self._after_prep(m, lo):
@@ -966,7 +990,16 @@ class _DocCoder:
         for j in range(i - 1, max(lo - 1, i - 17), -1):
             if self.tokens[j].norm in _LIGHT:
                 s = self._subject_before(j, lo) or self._subject_after(j + 1, i)
-                return _how(s, "subject-of-light-verb") if s else None
+                if s is None:
+                    return None
+                # the event noun must be the light verb's object: only the subject,
+                # time words and a coordinated noun may stand between them
+                start = s.end if s.first > j else j + 1
+                gap = sum(1 for k in range(start, i) if not (
+                    self._skippable(k) or self._is_time(k) or self.tokens[k].kind in (
+                        "number", "punct") or self.tokens[k].norm in _QUANTITY
+                    or self.tokens[k].norm in ("و", "من")))
+                return _how(s, "subject-of-light-verb") if gap <= 2 else None
             if self.tokens[j].norm in _STOP:
                 break
         return None
@@ -1123,6 +1156,9 @@ class _DocCoder:
             k = cur.end
             while k < hi and self.tokens[k].norm in _QUOTE_MARKS:
                 k += 1
+            if k < hi and self.tokens[k].norm in ("،", ",") and k + 1 < hi and \
+                    self.tokens[k + 1].norm == "و":
+                k += 1  # «جيش الإسلام، ومنظمة الخوذ البيضاء»
             if k >= hi or self.tokens[k].norm != "و":
                 break
             k += 1
@@ -1186,11 +1222,14 @@ class _DocCoder:
                 return _how(m, "pronoun")
         return None
 
+    def _is_first_person(self, form: Form) -> bool:
+        """«نطالب» is the first person of a pattern that also has «يطالب»."""
+        key = form.keys[0]
+        return key.startswith("ن") and "ي" + key[1:] in self.book.first_keys.get(
+            form.pattern.id, frozenset())
+
     def _first_person(self, sent: _Sentence, i: int) -> _Mention | None:
         """«نطالب السلطات ...» inside someone's words: the speaker."""
-        norm = self.tokens[i].norm
-        if not norm.startswith("ن"):
-            return None
         at = self.tokens[i].start
         inside = any(start <= at < end for start, end, _s, _c in self.quotes) or any(
             b <= i for b, _w in sent.speech)
@@ -1322,6 +1361,9 @@ class _DocCoder:
                 seen += 1
             j -= 1
         if modality == "asserted":
+            for k in range(end, min(sent.hi, end + 8)):
+                if tokens[k].norm in ("غدا", "غد", "مقبل", "مقبله", "قادم", "قادمه"):
+                    return negated, "future", tokens[k].norm
             for k in range(max(sent.lo, i - 8), i):
                 if tokens[k].norm in _COND:
                     return negated, "conditional", tokens[k].norm

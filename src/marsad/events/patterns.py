@@ -94,6 +94,12 @@ class PatternBook:
         #: demonym key -> ISO3 country (تركي، تركيه، اتراك -> TUR)
         self.demonyms = demonyms or {}
         self.patterns = {f.pattern.id: f.pattern for fs in index.values() for f in fs}
+        first: dict[str, set[str]] = {}
+        for fs in index.values():
+            for f in fs:
+                first.setdefault(f.pattern.id, set()).add(f.keys[0])
+        #: first token keys of each pattern's forms (to tell نطالب from نددت)
+        self.first_keys = {k: frozenset(v) for k, v in first.items()}
 
     def lookup(self, key: str) -> list[Form]:
         return self.index.get(key, [])
