@@ -110,6 +110,7 @@ _VAGUE = frozenset({"قوات", "قوه", "جيش", "حكومه", "نظام", "�
                     "مسءولين", "مسءولون", "عناصر", "وحدات", "كتاءب", "فصاءل", "معارضه",
                     "جنود", "نيابه"})
 _DECISIONS = frozenset({"قرار", "خطوه", "اعلان"})
+_TRACKED = _DECISIONS | {"بيان"}
 #: anaphoric organisation nouns: the last organisation whose name holds this word
 _ORG_ANAPHORS = frozenset({"حركه", "تنظيم", "جماعه", "هيءه", "منظمه", "وزاره", "مجلس",
                            "حزب", "جبهه", "كتاءب", "ميليشيا", "لجنه", "محكمه", "شرطه",
@@ -306,7 +307,8 @@ class _DocCoder:
         i = sent.lo
         while i < sent.hi:
             tok = tokens[i]
-            self._track(i)
+            if i in self.mention_at or tok.norm in _TRACKED:
+                self._track(i)
             forms = self.book.lookup(tok.norm) if tok.kind in ("word", "clitic") \
                 and i not in self.used else []
             if not forms:
@@ -1255,8 +1257,10 @@ class _DocCoder:
         وقالت``; at the start of a sentence, the previous sentence's (speech and verbal
         events only)."""
         j = i - 1
-        coordinated = j >= sent.lo and self.tokens[j].norm in _CLITICS
+        coordinated = j >= sent.lo and self.tokens[j].norm in _CLITICS and (
+            p.is_frame or j - 1 < sent.lo or self.tokens[j - 1].kind == "punct")
         if sent.subject is not None and coordinated:
+            # «أكدت «سرايا القدس» ...، وقالت»: a new clause with the same subject
             return _how(sent.subject, "same-subject")
         at_start = all(self.tokens[k].norm in _CLITICS for k in range(sent.lo, i))
         if at_start and self.prev_subject is not None and p.is_frame:
