@@ -51,6 +51,8 @@ _QUANTITY = frozenset({"دفعه", "اولي", "عدد", "عشرات", "مءات
                        "جميع", "كل", "نحو", "قرابه", "حوالي", "اكثر", "مجموعه"})
 _NEG = frozenset({"لم", "لن", "لا", "ما", "ليس", "ليست", "لسنا", "عدم", "بدون", "دون", "غير",
                   "لما"})
+#: «لا تزال تطالب»، «ما زال»، «لا سيما»: لا/ما that negate nothing
+_NOT_NEG = frozenset({"سيما", "تزال", "يزال", "زال", "زالت", "تزالان", "يزالون", "برح"})
 _COND = frozenset({"اذا", "لو", "حال", "حاله", "لولا", "ربما", "قد_يكون"})
 _PURPOSE = frozenset({"اجل", "بهدف", "هدف", "بغرض", "غرض", "سعيا", "لكي", "كي", "حتي"})
 _DEONTIC = frozenset({"ضروره", "يجب", "ينبغي", "لابد", "بد", "وجوب", "يتوجب", "يتعين"})
@@ -122,6 +124,8 @@ _COUNTRY_ANAPHORS = frozenset({"بلاده", "بلادها", "بلادهم", "ب
 _NAMING = frozenset({"وصف", "وصفت", "يصف", "تصف", "واصفا", "اعتبر", "اعتبرت", "يعتبر",
                      "تعتبر", "معتبرا", "ادان", "ادانت", "يدين", "تدين", "ندد", "نددت",
                      "يندد", "تندد", "استنكر", "استنكرت", "شجب", "شجبت", "انتقد", "انتقدت"})
+_RESUMPTIVE = frozenset({"عليها", "عليه", "عليهم", "بها", "به", "بهم", "لها", "له", "لهم",
+                         "منها", "منه", "فيها", "فيه", "اليها", "اليه", "معها", "معه"})
 _RELATIVE = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان"})
 #: function words before a verb that are no unknown subject
 _FUNCTION = frozenset({"ثم", "كما", "بينما", "فيما", "حيث", "اذ", "لكن", "الا", "فقد", "حين",
@@ -311,15 +315,22 @@ class _DocCoder:
                 self._track(i)
             forms = self.book.lookup(tok.norm) if tok.kind in ("word", "clitic") \
                 and i not in self.used else []
+            first = None
+            if not forms and tok.kind == "word" and len(tok.norm) > 4 and \
+                    tok.norm[0] in "وف" and i not in self.used:
+                # a rare word the tokenizer left whole: «ونادت» = و + نادت
+                first = tok.norm[1:]
+                forms = [f for f in self.book.lookup(first) if len(f.keys) == 1]
             if not forms:
                 i += 1
                 continue
-            found = self._match(forms, i, sent.hi)
+            found = self._match(forms, i, sent.hi, first)
             if found is None:
                 i += 1
                 continue
             form, end, skipped = found
-            self._candidate(sent, form, i, end, skipped, events, merged)
+            self._candidate(sent, form, i, end, skipped, events, merged,
+                            0 if first is None else 1)
             i = end
         if sent.subject is not None:
             self.prev_subject = sent.subject
@@ -344,11 +355,11 @@ class _DocCoder:
             if self.tokens[k].kind != "article":
                 yield k
 
-    def _match(self, forms: list[Form], i: int, hi: int
+    def _match(self, forms: list[Form], i: int, hi: int, first: str | None = None
                ) -> tuple[Form, int, tuple[str, ...]] | None:
         skipped: list[str] = []
         for f in forms:
-            end = self._seq(f.keys, i, hi)
+            end = self._seq(f.keys, i, hi) if first is None else i + 1
             if end is None:
                 continue
             if f.pattern.with_ and not self._with(f.pattern, end, hi):
@@ -406,11 +417,11 @@ class _DocCoder:
     # -------------------------------------------------------------- one candidate
     def _candidate(self, sent: _Sentence, form: Form, i: int, end: int,
                    skipped: tuple[str, ...], events: list[Event],
-                   merged: dict[tuple[str, str, str], int]) -> None:
+                   merged: dict[tuple[str, str, str], int], clitic: int = 0) -> None:
         p = form.pattern
         text = self.text
-        trig = Trigger(self.tokens[i].start, self.tokens[end - 1].end,
-                       text[self.tokens[i].start:self.tokens[end - 1].end])
+        begin = self.tokens[i].start + clitic
+        trig = Trigger(begin, self.tokens[end - 1].end, text[begin:self.tokens[end - 1].end])
         source, target, coordinated_src, coordinated_tgt, why = self._roles(sent, form, i, end)
 
         def reject(reason: str, **kw: Any) -> None:
@@ -595,7 +606,7 @@ class _DocCoder:
                 if self.tokens[i].norm.startswith(("ي", "ت")) and p.cameo[:2] not in \
                         _VERBAL_ROOTS:
                     return None, None, [], [], "a description in a relative clause (present)"
-                overt = self._subject_after(end, hi)
+                overt = self._subject_after(end, hi) if self._resumptive(i, end, hi) else None
                 if overt is not None:  # «التي تسيطر عليها إسرائيل»: the antecedent is the object
                     before, rel_object = overt, _how(rel, "antecedent-object")
                     after = overt.end
@@ -899,6 +910,14 @@ class _DocCoder:
             if unknown > 0:
                 return None
         return None
+
+    def _resumptive(self, i: int, end: int, hi: int) -> bool:
+        """A pronoun standing for the antecedent of a relative clause (تضعه، عليها): the
+        antecedent is then the object, and the subject comes after the verb."""
+        if self.tokens[end - 1].norm.endswith(("ه", "ها", "هم", "هما")) and \
+                len(self.tokens[end - 1].norm) > 3:
+            return True
+        return any(self.tokens[k].norm in _RESUMPTIVE for k in range(end, min(hi, end + 6)))
 
     def _unknown_before(self, i: int, lo: int) -> bool:
         """«لكن ناورت نفت»: an undefined word that is no function word right before the
@@ -1340,8 +1359,7 @@ class _DocCoder:
             if t.kind == "article" or t.norm in _QUOTE_MARKS:
                 j -= 1
                 continue
-            if t.norm in _NEG and not (t.norm == "لا" and j + 1 < len(tokens)
-                                       and tokens[j + 1].norm == "سيما"):
+            if t.norm in _NEG and not (j + 1 < len(tokens) and tokens[j + 1].norm in _NOT_NEG):
                 negated, cue = True, t.norm
                 if t.norm == "لن":
                     modality = "future"
