@@ -48,7 +48,8 @@ def build_cameo() -> int:
     for cols in read_tsv(SHARED / "data/cameo/cameo-eventcodes.tsv")[1:]:
         if len(cols[0]) >= 2:  # the one-digit rows are the QuadClass headers
             names[cols[0]] = cols[1].strip()
-    goldstein = {c[0]: c[1].strip() for c in read_tsv(SHARED / "data/cameo/cameo-goldstein.tsv")[1:]}
+    goldstein = {c[0]: c[1].strip()
+                 for c in read_tsv(SHARED / "data/cameo/cameo-goldstein.tsv")[1:]}
     plover: dict[str, tuple[str, str, str]] = {}
     line_re = re.compile(r"^(\d{3,4}):\s*([^,#]*),([^,#]*)(?:,([^#]*))?")
     for line in (SHARED / "data/plover/CAMEO2PLOVER-2021.txt").read_text("utf-8").splitlines():

@@ -299,7 +299,7 @@ def test_events_explain_prints_patterns_and_rejections(
 def test_events_pattern_file_errors_name_the_line(pipeline: Pipeline, tmp_path: Path) -> None:
     bad = tmp_path / "extra.tsv"
     bad.write_text("id\tcameo\tforms\twith\ttarget\tnote\nmine\t999\tقال\t-\t-\tx\n", "utf-8")
-    with pytest.raises(DataFileError, match="extra.tsv:2.*999"):
+    with pytest.raises(DataFileError, match=r"extra\.tsv:2.*999"):
         PatternBook.load(Tokenizer(pipeline.knowledge.lexicon), data_path("events"), [bad])
 
 

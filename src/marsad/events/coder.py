@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from ..doc import Doc, Token
 from ..resources import Knowledge, data_path
@@ -90,7 +90,7 @@ _LIGHT = frozenset({"اجري", "اجرت", "يجري", "تجري", "اجروا"
                     "واصلت", "يواصل", "تواصل", "عقد", "عقدت", "يعقد", "تعقد", "اطلق", "اطلقت",
                     "نظم", "نظمت", "ينظم", "تنظم", "نظموا", "قدم", "قدمت", "رفع", "رفعت",
                     "اصدر", "اصدرت", "ادار", "ادارت", "يدير", "تدير", "قاد", "قادت", "يقود",
-                    "تقود", "بدات", "بداها", "بداه"})
+                    "تقود", "بداها", "بداه"})
 #: a light verb with an object pronoun after the event noun (اتصال أجراه هنية)
 _LIGHT_AFTER = frozenset({"اجراه", "اجرته", "اجراها", "اجرياه", "شنه", "شنته", "شنها",
                           "نفذه", "نفذته", "نفذها", "ارتكبه", "ارتكبته", "ارتكبها", "وجهه",
@@ -104,7 +104,7 @@ _HEADS = frozenset({"موقف", "مواقف", "قرار", "قرارات", "دو�
                     "حكومه", "نظام", "رءيس", "زعيم", "زعماء", "ممثلي", "وفد", "تصريحات",
                     "ممارسات", "اعتداءات", "هجمات", "مواقع", "معاقل", "مقر", "مقرات", "سفاره",
                     "قنصليه", "ميليشيات", "مليشيات", "فصاءل", "فصيل", "اعضاء", "انصار",
-                    "مواطني", "سكان", "ابناء", "رعايا", "قرار", "خطوه", "اعلان", "تحالف"})
+                    "مواطني", "سكان", "ابناء", "رعايا", "خطوه", "اعلان", "تحالف"})
 #: actor nouns too vague to name an actor on their own («القوات»، «الحكومة»)
 _VAGUE = frozenset({"قوات", "قوه", "جيش", "حكومه", "نظام", "سلطات", "شرطه", "امن",
                     "سفاره", "قنصليه", "وكاله", "جمعيه", "منظمه", "منظمات", "قبيله", "ابناء",
@@ -380,12 +380,10 @@ class _DocCoder:
         if j < 0:
             return False
         prev = self.tokens[j]
-        if prev.kind == "article" or prev.norm in _PREPS and prev.norm != "بعد":
+        if prev.kind == "article" or (prev.norm in _PREPS and prev.norm != "بعد"):
             return True
-        if prev.norm == "و" and j >= 2 and self.tokens[j - 2].norm in ("ب", "ل") \
-                and self.tokens[j - 2].kind == "clitic":
-            return True
-        return False
+        return (prev.norm == "و" and j >= 2 and self.tokens[j - 2].norm in ("ب", "ل")
+                and self.tokens[j - 2].kind == "clitic")
 
     def _seq(self, keys: tuple[str, ...], i: int, hi: int) -> int | None:
         """End token of ``keys`` matched from ``i`` (articles skipped), or ``None``."""
@@ -523,10 +521,10 @@ class _DocCoder:
             k = merged[key]
             old = events[k]
             code = old.cameo
-            if p.cameo[:3] == old.cameo[:3] and len(p.cameo) > len(old.cameo) or (
+            if (p.cameo[:3] == old.cameo[:3] and len(p.cameo) > len(old.cameo)) or (
                     old.cameo[2] == "0" and p.cameo[2] != "0"):
                 code = p.cameo  # the more specific telling names the event
-            events[k] = _replace_code(old, self.book, code, old.mentions + (trig,))
+            events[k] = _replace_code(old, self.book, code, (*old.mentions, trig))
             self.candidates.append(Candidate(sent.index, trig, p.id, p.cameo, "merged",
                                              f"same event as {old.id}", src, tgt, modality,
                                              negated, reported, skipped))
@@ -809,9 +807,9 @@ class _DocCoder:
     def _decision_author(self, k: int, end: int) -> _Mention | None:
         for at, author in reversed(self.decisions):
             if at < k:
-                return _Mention(author.entity, k, end, self.tokens[k].start,
-                                self.tokens[end - 1].end,
-                                f"anaphor:{self.text[self.tokens[k].start:self.tokens[end - 1].end]}")
+                start, stop = self.tokens[k].start, self.tokens[end - 1].end
+                return _Mention(author.entity, k, end, start, stop,
+                                f"anaphor:{self.text[start:stop]}")
         return None
 
     def _owner_before(self, k: int) -> _Mention | None:
@@ -845,7 +843,7 @@ class _DocCoder:
         j = i - 1
         commas = 0
         while j >= lo and (self.tokens[j].norm in _AUX or self.tokens[j].norm in _QUOTES
-                           or self.tokens[j].norm == "،" and commas == 0):
+                           or (self.tokens[j].norm == "،" and commas == 0)):
             commas += self.tokens[j].norm == "،"
             j -= 1
         if j < lo:
@@ -1076,10 +1074,8 @@ class _DocCoder:
     def _partitive(self, k: int, start: int) -> bool:
         """«36 من قوات ...»، «9 رجال من الشرطة»: من after a number is no preposition
         phrase but the count of the object."""
-        for j in range(k - 1, max(start - 1, k - 3), -1):
-            if self.tokens[j].kind == "number":
-                return True
-        return False
+        return any(self.tokens[j].kind == "number"
+                   for j in range(k - 1, max(start - 1, k - 3), -1))
 
     def _prep_object(self, prep: str, start: int, hi: int, source: _Mention
                      ) -> _Mention | None:
@@ -1215,8 +1211,8 @@ class _DocCoder:
                 return self._entity_role(speaker, "speaker")
         return None
 
-    def _entity_role(self, entity_id: str, how: str) -> _Mention | None:
-        e = self.entities.get(entity_id)
+    def _entity_role(self, entity_id: str | None, how: str) -> _Mention | None:
+        e = self.entities.get(entity_id) if entity_id is not None else None
         mentions = getattr(e, "mentions", ())
         if e is None or not mentions:
             return None
@@ -1311,16 +1307,7 @@ class _DocCoder:
         return None
 
     def _reported_by(self, sent: _Sentence, i: int, source: _Mention) -> Role | None:
-        speaker = None
-        at = self.tokens[i].start
-        for start, end, who, _cue in self.quotes:
-            if start <= at < end and who in self.entities:
-                speaker = self._entity_role(who, "speaker")
-        if speaker is None:
-            for b, who in reversed(sent.speech):
-                if b <= i:
-                    speaker = who
-                    break
+        speaker = self._speaker(sent, i)
         if speaker is None or speaker.entity.id == source.entity.id:
             return None
         return speaker.role(self.text, "speaker")
@@ -1332,10 +1319,8 @@ class _DocCoder:
         (وصفت الهجوم التركي بأنه ...)."""
         tokens = self.tokens
         j = self._prev_content(i, sent.lo)
-        if form.kind == NOUN and j >= sent.lo and tokens[j].norm in ("منذ", "قبل", "اثر",
-                                                                        "بعد", "عقب"):
-            if tokens[j].norm == "منذ":
-                return "background: a time span starts with it (منذ ...)"
+        if form.kind == NOUN and j >= sent.lo and tokens[j].norm == "منذ":
+            return "background: a time span starts with it (منذ ...)"
         if form.kind == VERB and tokens[i].norm.startswith(("ي", "ت")) and any(
                 tokens[k].norm == "منذ" for k in range(end, min(sent.hi, end + 8))):
             return "background: a lasting state (present tense ... منذ)"
@@ -1364,7 +1349,7 @@ class _DocCoder:
                 if t.norm == "لن":
                     modality = "future"
                 break
-            if t.norm in _FUTURE and seen <= 1 or t.norm == "سوف":
+            if (t.norm in _FUTURE and seen <= 1) or t.norm == "سوف":
                 modality, cue = "future", t.norm
             elif t.norm == "ل" and t.kind == "clitic" and seen == 0 and j == i - 1:
                 modality, cue = "purpose", "لـ"
@@ -1415,7 +1400,14 @@ def _family(code: str) -> str:
     return "force" if code[:2] in ("18", "19", "20") else code[:3]
 
 
+@overload
+def _how(m: _Mention, how: str) -> _Mention: ...
+@overload
+def _how(m: None, how: str) -> None: ...
+@overload
+def _how(m: _Mention | None, how: str) -> _Mention | None: ...
 def _how(m: _Mention | None, how: str) -> _Mention | None:
+    """``m`` labelled with how it was found (a reference keeps its own label)."""
     if m is None:
         return None
     if m.how.startswith("anaphor:") or m.how.startswith("agent"):

@@ -82,7 +82,7 @@ class PatternBook:
         index: dict[str, list[Form]] = {}
         for f in forms:
             index.setdefault(f.keys[0], []).append(f)
-        for key, items in index.items():
+        for items in index.values():
             # longest form first; a pattern with `with` before one without; then file order
             items.sort(key=lambda f: (-len(f.keys), not f.pattern.with_, f.pattern.line))
         self.index = index
