@@ -87,7 +87,7 @@ def _config(inputs: list[str], files: list[InputFile], shard_size: int, settings
 
 
 def run_batch(inputs: list[str], output: str, *, settings: Settings | None = None,
-              engine: str = "local", jobs: int | None = None, shard_size: int = 1000,
+              engine: str = "local", jobs: int | None = None, shard_size: int = 500,
               time_budget: float = 60.0, ray_address: str | None = None,
               progress: Progress | None = None) -> RunReport:
     """Analyse every article of ``inputs`` into sharded Parquet tables under ``output``.
