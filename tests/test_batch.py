@@ -162,7 +162,7 @@ def test_batch_tables_hold_what_analyze_finds_and_errors_go_to_a_file(tmp_path: 
         pq.read_schema(next((out / "events").glob("*.parquet"))).names)
     errors = [json.loads(x) for x in (out / "errors.jsonl").read_text("utf-8").splitlines()]
     unreadable = [e for e in errors if e["code"] == "E002"]
-    assert [e["record"] for e in unreadable] == [None, None]
+    assert [e["record"] for e in unreadable] == [8, 13]
     assert "dump.jsonl:8" in unreadable[0]["message"] and "no text" in unreadable[1]["message"]
     assert all(e["path"] == str(path) for e in errors)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))

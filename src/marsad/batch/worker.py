@@ -74,8 +74,12 @@ class ShardResult:
 def error_record(err: MarsadError, spec: ShardSpec, raw: RawArticle | None = None
                  ) -> dict[str, Any]:
     """One line of ``errors.jsonl``: where the document came from and why it failed."""
-    return {"shard": spec.id, "path": raw.path if raw else spec.source,
-            "record": raw.record if raw else None,
+    path, record = (raw.path, raw.record) if raw else (spec.source, None)
+    where = str(err.data.get("where") or "")
+    if raw is None and where:  # a record that could not be read: "path:line"
+        head, _, tail = where.rpartition(":")
+        path, record = (head, int(tail)) if tail.isdigit() and head else (where, None)
+    return {"shard": spec.id, "path": path, "record": record,
             "id": raw.id if raw else None, "code": err.code, "message": str(err)}
 
 
