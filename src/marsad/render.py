@@ -48,12 +48,24 @@ def render_pretty(doc: dict[str, Any]) -> str:
         for q in quotes[:20]:
             who = q.get("speaker_text") or "?"
             lines.append(_rtl(f"{who} → «{q.get('text', '')}»", f"    {q.get('kind', ''):<8} "))
-    for name, key in (("events", "cameo"),):
-        items = doc.get(name) or []
-        if items:
-            lines.append(f"  {name} ({len(items)})")
-            for item in items[:20]:
-                lines.append(_rtl(str(item.get(key, "")), "    · "))
+    events = doc.get("events") or []
+    if events:
+        lines.append(f"  events ({len(events)})")
+        names = {e.get("id"): e.get("name") for e in entities}
+
+        def actor(role: dict[str, Any] | None) -> str:
+            if not role:
+                return "-"
+            text = str(role.get("text") or "?")
+            if str(role.get("how", "")).startswith("anaphor") and names.get(role.get("entity")):
+                return f"{text} (= {names[role.get('entity')]})"
+            return text
+
+        for ev in events[:30]:
+            src, tgt = actor(ev.get("source")), actor(ev.get("target"))
+            when = f" · {ev['date']}" if ev.get("date") else ""
+            lines.append(f"    {ev.get('cameo', ''):<4} {ev.get('label', '')[:38]:<38} {RLM}"
+                         f"{src} ← {tgt} «{(ev.get('trigger') or {}).get('text', '')}»{when}")
     removed = doc.get("removed") or []
     if removed:
         lines.append(f"  removed ({len(removed)})")
