@@ -189,7 +189,7 @@ class _Sentence:
     index: int
     lo: int
     hi: int
-    times: list[TimeExpr]
+    _times: list[TimeExpr] | None = None
     subject: _Mention | None = None
     speech: list[tuple[int, _Mention]] = field(default_factory=list)
     deny_from: int | None = None
@@ -299,8 +299,7 @@ class _DocCoder:
         self.dateline = dateline(doc, self.tokens, self.loc_at, self.book.places, body_first)
         for si, span in enumerate(doc.sentences):
             lo, hi = self._tok(span.start), self._tok(span.end)
-            sent = _Sentence(si, lo, hi, find_times(self.tokens, lo, hi, self.text,
-                                                    doc.published))
+            sent = _Sentence(si, lo, hi)
             self._sentence(sent, events, merged)
         return tuple(events), self.candidates
 
@@ -401,8 +400,8 @@ class _DocCoder:
         used (they belong to this trigger and trigger nothing else)."""
         stop = min(hi, end + 20)
         for k in self._content(end, stop):
-            if self.tokens[k].norm in _STOP or (k > end + 3 and any(
-                    f.pattern.is_frame for f in self.book.lookup(self.tokens[k].norm))):
+            if self.tokens[k].norm in _STOP or (k > end + 3 and
+                                                self.tokens[k].norm in self.book.frame_keys):
                 return False
             for alt in p.with_:
                 if self.tokens[k].norm == alt[0]:
@@ -548,14 +547,22 @@ class _DocCoder:
         self.candidates.append(Candidate(sent.index, trig, p.id, p.cameo, "coded", event.id,
                                          src, tgt, modality, negated, reported, skipped))
 
+    def _times(self, sent: _Sentence) -> list[TimeExpr]:
+        """The sentence's time expressions, found when a candidate first needs them."""
+        if sent._times is None:
+            sent._times = find_times(self.tokens, sent.lo, sent.hi, self.text,
+                                     self.doc.published)
+        return sent._times
+
     def _dateline(self, skip: frozenset[str]) -> Location | None:
         d = self.dateline
         return d if d is not None and d.entity not in skip else None
 
     def _date(self, sent: _Sentence, i: int) -> tuple[str | None, str | None]:
-        if sent.times:
+        times = self._times(sent)
+        if times:
             at = self.tokens[i].start
-            best = min(sent.times, key=lambda t: abs(t.start - at))
+            best = min(times, key=lambda t: abs(t.start - at))
             return best.value, self.text[best.start:best.end]
         pub = self.doc.published
         return (pub.isoformat() if isinstance(pub, date) else None), None
@@ -976,9 +983,9 @@ class _DocCoder:
 
     def _is_time(self, k: int) -> bool:
         sent = self.sent
-        if sent is not None and sent.times:
+        if sent is not None and self._times(sent):
             at = self.tokens[k].start
-            if any(t.start <= at < t.end for t in sent.times):
+            if any(t.start <= at < t.end for t in self._times(sent)):
                 return True
         return self.tokens[k].norm in ("امس", "اليوم", "يوم", "مساء", "صباح", "اول", "غدا",
                                        "حاليا", "رسميا", "ايضا", "كذلك", "مجددا", "بدوره",

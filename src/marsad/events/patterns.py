@@ -98,6 +98,9 @@ class PatternBook:
         for fs in index.values():
             for f in fs:
                 first.setdefault(f.pattern.id, set()).add(f.keys[0])
+        #: first token keys of speech frames (قال، أكد، مشددا ...)
+        self.frame_keys = frozenset(f.keys[0] for fs in index.values() for f in fs
+                                    if f.pattern.is_frame)
         #: first token keys of each pattern's forms (to tell نطالب from نددت)
         self.first_keys = {k: frozenset(v) for k, v in first.items()}
 
