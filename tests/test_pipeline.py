@@ -25,7 +25,9 @@ def test_pipeline_order_is_checked_when_built() -> None:
 
 def test_pipeline_stages_run_in_order_and_are_recorded(pipeline: Pipeline) -> None:
     doc = analyze("قال روحاني إن إيران جاهزة. وأضاف أنها ستدعم الفصائل.", pipeline=pipeline)
-    assert doc.stages == ("recover", "language", "sentences", "tokens", "entities")
+    assert doc.stages == ("recover", "language", "sentences", "tokens", "entities", "quotes",
+                          "events")
+    assert [q.to_json()["text"] for q in doc.quotes] == ["إيران جاهزة", "ستدعم الفصائل"]
     assert len(doc.sentences) == 2
     assert doc.language == "ar"
 
