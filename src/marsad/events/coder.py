@@ -579,7 +579,7 @@ class _DocCoder:
         rel_object: _Mention | None = None
         agent = self._agent(end, hi) if p.cameo[:2] not in _VERBAL_ROOTS or (
             p.cameo[:2] == "09") else None
-        if "bin" in p.target and form.kind in (NOUN, VERB):
+        if p.target[:1] == ("bin",) and form.kind in (NOUN, VERB):
             pair = self._between(end, hi)
             if pair is not None:
                 return pair[0], pair[1], [], self._coordinated(pair[1], hi), ""
@@ -754,6 +754,9 @@ class _DocCoder:
                     w = tokens[end + 1].norm
                     if w in self.book.demonyms:
                         country = country or self.book.demonyms[w]
+                    elif definite and mods == 0 and not _agrees(tokens[j].norm, w) and \
+                            w not in self.book.actor_nouns:
+                        break  # «قتلت الشرطة المهاجم»: no adjective of «الشرطة»
                     elif not (w in self.book.actor_nouns or mods == 0 or w.endswith(
                             ("ي", "يه", "يين", "يون"))):
                         break  # «قوات الجيش الوطني الليبي»، «قوات الشرطة الاتحادية»
@@ -898,6 +901,9 @@ class _DocCoder:
             t = self.tokens[k]
             if t.norm in _STOP:
                 return None
+            if t.kind == "number" and not any(
+                    not (self._skippable(x) or self._is_time(x)) for x in range(end, k)):
+                return None  # «قتل 6 من حراس القرى»: a count after the verb is its object
             m = self._actor(k)
             if m is not None:
                 if self._after_prep(m, max(0, end - 1)) and m.first > end and not (
@@ -1374,10 +1380,16 @@ class _DocCoder:
             elif t.norm not in _CLITICS:
                 seen += 1
             j -= 1
+        if modality == "asserted" and i > sent.lo and tokens[i - 1].norm == "قد" and \
+                tokens[i].norm.startswith(("ي", "ت")):
+            return negated, "conditional", "قد"  # «قد تقتل»: may kill
         if modality == "asserted":
             for k in range(end, min(sent.hi, end + 8)):
                 if tokens[k].norm in ("غدا", "غد", "مقبل", "مقبله", "قادم", "قادمه"):
                     return negated, "future", tokens[k].norm
+            if tokens[i].norm.startswith(("ي", "ت")) and any(
+                    tokens[k].norm in ("اذا", "لو") for k in range(end, min(sent.hi, end + 14))):
+                return negated, "conditional", "إذا"  # «ستفعل ... إذا ...»
             for k in range(max(sent.lo, i - 8), i):
                 if tokens[k].norm in _COND:
                     return negated, "conditional", tokens[k].norm
@@ -1390,6 +1402,16 @@ def _as_code(p: Pattern, code: str) -> Pattern:
     import dataclasses
 
     return dataclasses.replace(p, cameo=code, id=f"{p.id}>intent")
+
+
+def _agrees(head: str, adjective: str) -> bool:
+    """Gender agreement of a definite adjective with its head: a feminine head or a
+    plural in -ات takes a feminine adjective («الميليشيات المسلحة»), a masculine one a
+    masculine adjective («الجيش الوطني»)."""
+    feminine_head = head.endswith(("ه", "ات"))
+    if head.endswith(("ين", "ون")):
+        return adjective.endswith(("ين", "ون"))
+    return feminine_head == adjective.endswith("ه")
 
 
 def _can_act(m: _Mention) -> bool:
