@@ -658,9 +658,10 @@ class _DocCoder:
                     target = self._object(after, hi, source)
                 elif spec == "bin":
                     pair = self._between(end, hi)
-                    if pair is not None:
-                        source, target = pair
-                        coordinated_src = []
+                    if pair is not None:  # «عرض الوساطة بين X و Y»: both sides are targets
+                        target, between_partner = pair
+                        return (source, target, coordinated_src,
+                                [between_partner, *self._coordinated(between_partner, hi)], "")
                 else:
                     target = self._prep_object(spec, max(end, after), hi, source)
                 if target is not None:
