@@ -682,10 +682,16 @@ class _DocCoder:
 
     def _find_actor(self, k: int) -> _Mention | None:
         m = self.mention_at.get(k)
-        if m is not None:
+        if m is not None and not self._reference_word(m):
             return m
         ref = self._reference(k)
         return ref if ref is not None else self._phrase(k)
+
+    def _reference_word(self, m: _Mention) -> bool:
+        """An entity mention that is only one of the article's reference words
+        («الفصيلين» tagged as a name): resolve the reference instead."""
+        words = [t.norm for t in self.tokens[m.first:m.end] if t.kind != "article"]
+        return len(words) == 1 and (words[0] in _DUALS or words[0] in _COUNTRY_ANAPHORS)
 
     def _reference(self, k: int) -> _Mention | None:
         tok = self.tokens[k]
@@ -740,12 +746,13 @@ class _DocCoder:
         gen = self.mention_at.get(x) if x < n else None
         if gen is None and x < n and not definite:
             gen = self._reference(x)
-        if gen is None and x < n and x > end and tokens[end].norm in ("«", "\"", "“"):
+        if x < n and x > end and tokens[end].norm in ("«", "\"", "“"):
             close = next((y for y in range(x, min(n, x + 9))
                           if tokens[y].norm in ("»", "\"", "”")), None)
-            if close is not None and close > x:  # جمعية «بيت الإعلاميين العرب»
+            if close is not None and close > x:  # جمعية «بيت الإعلاميين العرب في تركيا»
                 end, mods = close + 1, 1
-                x = n
+                entity = gen.entity if gen is not None and gen.end <= close else None
+                gen, x = None, n
         if gen is not None:
             entity, end = gen.entity, gen.end
         elif x < n:
