@@ -24,13 +24,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", type=Path, default=TEST)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--model", type=Path, help="model directory (default: the shipped one)")
     args = ap.parse_args()
     sents = read_conll(args.file)
     words = [[w for w, _ in s] for s in sents]
     n = sum(len(w) for w in words)
 
     t0 = time.perf_counter()
-    tagger = NerTagger.load()
+    tagger = NerTagger.load(args.model)
     print(f"model load: {time.perf_counter() - t0:.3f} s")
 
     t0 = time.perf_counter()

@@ -1,0 +1,37 @@
+"""Build (or reuse) the NER word vectors: fastText on the ANT v2.1 corpus and the words of
+the ANERcorp train split.
+
+    .venv/bin/python scripts/build_ner_embeddings.py [--shared DIR] [--out FILE] [--rebuild]
+
+``marsad train-ner`` runs the same step itself (and reuses a matching build), so this
+script is only needed to build the vectors on their own. Needs the ``[train]`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from marsad.ner.conll import read_conll
+from marsad.ner.tagger import default_model_dir
+from marsad.ner.train import ANT_CORPUS, CAMEL_TRAIN, ensure_embeddings, find_shared
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, help="shared data folder")
+    ap.add_argument("--out", type=Path, default=default_model_dir() / "embeddings.npz")
+    ap.add_argument("--rebuild", action="store_true")
+    args = ap.parse_args()
+    shared = find_shared(args.shared)
+    extra = [[w for w, _ in s] for s in read_conll(shared.joinpath(*CAMEL_TRAIN))]
+    info = ensure_embeddings(args.out, shared.joinpath(*ANT_CORPUS), extra,
+                             rebuild=args.rebuild)
+    print(json.dumps(info, indent=1))
+
+
+if __name__ == "__main__":
+    main()
