@@ -1,6 +1,11 @@
 """The HTTP API and the web UI (FastAPI). ``create_app(db)`` builds the app over a store;
 ``marsad serve`` runs it with uvicorn. OpenAPI at ``/docs`` and ``/openapi.json``.
 
+Write endpoints (``POST /api/analyze``) need ``Authorization: Bearer <token>`` when a token
+is configured, and are refused (403) without one when ``require_token`` is set — ``marsad
+serve`` sets it when the server listens beyond loopback. An unexpected error answers 500
+with a JSON message and never the traceback.
+
 Lists are paginated as ``{"items": [...], "next": cursor}``; errors are JSON
 ``{"error": {"code", "message"}}``; request bodies and analysis time are bounded; every
 response carries a Content-Security-Policy that only allows the app's own scripts (the
@@ -9,7 +14,10 @@ corpus text is untrusted: the UI builds the page with ``textContent``, never as 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import json
+import logging
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
@@ -24,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..api import analyze as analyze_text
+from ..batch.budget import DocumentTimeout, TimeBudget
 from ..errors import MarsadError
 from ..pipeline import Pipeline
 from ..recovery.inputs import record_to_raw
@@ -35,6 +44,18 @@ ANALYZE_TIMEOUT = 30.0
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "frame-ancestors 'none'; form-action 'self'")
+TOKEN_ENV = "MARSAD_TOKEN"
+_log = logging.getLogger("marsad.server")
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name other than localhost may resolve to anything
+        return False
 
 
 class ApiError(Exception):
@@ -50,11 +71,13 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 class _State:
     """The store (one connection, used under a lock) and the pipeline, built lazily."""
 
-    def __init__(self, db: str, settings: Settings) -> None:
+    def __init__(self, db: str, settings: Settings, analyze_timeout: float) -> None:
         self.db = db
         self.settings = settings
         self.lock = threading.Lock()
         self.pipe_lock = threading.Lock()
+        # one budget (one watchdog thread) for the app: it is only used under pipe_lock
+        self.budget = TimeBudget(analyze_timeout)
         self._store: Store | None = None
         self._pipe: Pipeline | None = None
 
@@ -70,8 +93,27 @@ class _State:
 
 
 def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX_BODY,
-               analyze_timeout: float = ANALYZE_TIMEOUT) -> FastAPI:
-    state = _State(db, settings or Settings())
+               analyze_timeout: float = ANALYZE_TIMEOUT, token: str | None = None,
+               require_token: bool = False) -> FastAPI:
+    """The app over the store ``db``. ``token``: write endpoints need ``Authorization:
+    Bearer <token>``; ``require_token``: without a token they are refused (use it when the
+    server is reachable from other machines)."""
+    state = _State(db, settings or Settings(), analyze_timeout)
+    expected = token.encode("utf-8") if token else None
+
+    def check_write(request: Request) -> None:
+        if expected is None:
+            if require_token:
+                raise ApiError(403, "token-required", "this server listens beyond loopback "
+                               "and has no token, so write endpoints are off; start it with "
+                               f"'marsad serve --token SECRET' (or set {TOKEN_ENV}) and send "
+                               "'Authorization: Bearer SECRET'")
+            return
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode("utf-8"), expected):
+            raise ApiError(401, "unauthorized", "this endpoint needs the server's token: "
+                           "send 'Authorization: Bearer <token>'")
     app = FastAPI(title="marsad", version=__version__,
                   description="Arabic news as structured political event data: articles, "
                   "entities and actors, quotations and CAMEO/PLOVER events.")
@@ -108,6 +150,14 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
     async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
         return _error(err.status_code, "http", str(err.detail))
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, err: Exception) -> JSONResponse:
+        # the traceback goes to the server's log, never to the client
+        _log.error("unexpected error on %s %s", request.method, request.url.path,
+                   exc_info=err)
+        return _error(500, "internal", "the server failed on this request; the details "
+                      "are in the server's log")
+
     def run(fn: Callable[[Store], Any]) -> Any:
         with state.lock:
             return fn(state.store())
@@ -120,6 +170,7 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
               tags=["analyze"])
     async def analyze(request: Request, published: date | None = None,
                       source: str | None = None) -> JSONResponse:
+        check_write(request)
         body = await _read_body(request, max_body)
         ctype = request.headers.get("content-type", "text/plain").split(";")[0].strip()
         try:
@@ -130,31 +181,47 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
         if not text.strip():
             raise ApiError(400, "empty", "the body is empty; send the article text")
 
-        def work() -> dict[str, Any]:
-            with state.pipe_lock:
-                pipe = state.pipeline()
-                if ctype == "application/json":
-                    try:
-                        obj = json.loads(text)
-                    except ValueError as err:
-                        raise ApiError(400, "bad-json", f"invalid JSON: {err}") from None
-                    raw = record_to_raw(obj, path="<request>")
-                    if published and raw.published is None:
-                        raw = _replace(raw, published=published)
-                    if source and raw.site is None:
-                        raw = _replace(raw, site=source)
-                    return pipe(raw).to_json()
-                if ctype not in ("text/plain", "text/html", "application/xhtml+xml"):
-                    raise ApiError(415, "unsupported-type", f"content type {ctype!r} is not "
-                                   "supported; use text/plain, text/html or application/json")
-                return analyze_text(text, published=published, source=source,
-                                    pipeline=pipe).to_json()
+        gave_up = threading.Event()
 
+        def work() -> dict[str, Any]:
+            # the budget interrupts the analysing thread itself, so a runaway document
+            # does not keep the pipeline (and every later request) busy after the timeout
+            with state.pipe_lock:
+                if gave_up.is_set():  # timed out while waiting for the pipeline
+                    return {}
+                with state.budget:
+                    return _work()
+
+        def _work() -> dict[str, Any]:
+            pipe = state.pipeline()
+            if ctype == "application/json":
+                try:
+                    obj = json.loads(text)
+                except (ValueError, RecursionError) as err:  # nesting too deep: RecursionError
+                    raise ApiError(400, "bad-json", f"invalid JSON: {err}") from None
+                raw = record_to_raw(obj, path="<request>")
+                if published and raw.published is None:
+                    raw = _replace(raw, published=published)
+                if source and raw.site is None:
+                    raw = _replace(raw, site=source)
+                return pipe(raw).to_json()
+            if ctype not in ("text/plain", "text/html", "application/xhtml+xml"):
+                raise ApiError(415, "unsupported-type", f"content type {ctype!r} is not "
+                               "supported; use text/plain, text/html or application/json")
+            return analyze_text(text, published=published, source=source,
+                                pipeline=pipe).to_json()
+
+        timeout = ApiError(503, "timeout", f"the analysis took longer than "
+                           f"{analyze_timeout:g}s; send a shorter text")
         try:
-            doc = await asyncio.wait_for(asyncio.to_thread(work), analyze_timeout)
-        except TimeoutError:
-            raise ApiError(503, "timeout", f"the analysis took longer than "
-                           f"{analyze_timeout:g}s; send a shorter text") from None
+            doc = await asyncio.wait_for(asyncio.to_thread(work), analyze_timeout + 5)
+        except (TimeoutError, DocumentTimeout):
+            gave_up.set()
+            raise timeout from None
+        except MarsadError as err:
+            if isinstance(err.__cause__, DocumentTimeout):
+                raise timeout from None
+            raise
         return JSONResponse(doc)
 
     @app.get("/api/stats", tags=["store"], summary="Counts of what is stored")

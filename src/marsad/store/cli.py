@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -105,6 +106,10 @@ def add_commands(subparsers: Any) -> None:
     _db(sv)
     sv.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sv.add_argument("--token", default=None, metavar="SECRET",
+                    help="write endpoints (POST /api/analyze) need 'Authorization: Bearer "
+                    "SECRET' (default: $MARSAD_TOKEN); without one they are refused when "
+                    "--host is not a loopback address")
     sv.set_defaults(handler=run_serve)
 
 
@@ -322,10 +327,11 @@ def run_serve(args: argparse.Namespace) -> int:
         print("marsad: 'serve' needs the server extras: pip install 'marsad[server]'",
               file=sys.stderr)
         return 1
-    from ..server import create_app
+    from ..server.app import TOKEN_ENV, create_app, is_loopback
 
     Store.open(args.db).close()  # create or migrate it before serving
-    app = create_app(args.db)
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    app = create_app(args.db, token=token, require_token=not is_loopback(args.host))
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"marsad: serving {args.db} at http://{host}:{args.port}/ "
           f"(API docs at /docs; Ctrl-C stops)", file=sys.stderr, flush=True)
