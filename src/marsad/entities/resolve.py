@@ -320,9 +320,14 @@ class EntityResolver:
             taken |= span
         # names inside a role or group phrase are mentions too: حكومة قطر names Qatar,
         # رئيس المكتب السياسي لحماس names Hamas
+        # (dictionary spans indexed by start: scanning all spans per group was quadratic)
+        dict_at: dict[int, list[_Cand]] = {}
+        for inner in by_span.values():
+            if inner.source == "dict":
+                dict_at.setdefault(inner.i, []).append(inner)
         for c in [c for c in chosen if c.source == "group"]:
-            chosen.extend(inner for inner in by_span.values() if inner.source == "dict"
-                          and c.i <= inner.i and inner.j <= c.j and inner.size < c.size)
+            chosen.extend(inner for i in range(c.i, c.j) for inner in dict_at.get(i, ())
+                          if inner.j <= c.j and inner.size < c.size)
         chosen.sort(key=lambda c: c.i)
         return chosen
 
