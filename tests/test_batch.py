@@ -23,6 +23,7 @@ from marsad.batch import (
     run_batch,
 )
 from marsad.batch.budget import DocumentTimeout, TimeBudget
+from marsad.batch.readers import auto_shard_size
 from marsad.cli import main
 from marsad.errors import MarsadError, SettingsError
 from marsad.recovery import RawArticle, iter_inputs
@@ -79,6 +80,14 @@ def test_batch_shards_cover_every_line_in_order_and_are_stable(tmp_path: Path) -
         [x for x in expected if isinstance(x, RawArticle)]
     broken = [x for x in read if isinstance(x, MarsadError)]
     assert len(broken) == 1 and "dump.jsonl:10" in str(broken[0])
+
+
+@pytest.mark.parametrize("records", [10, 2000, 16000, 1_000_000])
+def test_batch_default_shard_size_gives_about_64_shards_within_bounds(records: int) -> None:
+    size = auto_shard_size(records)
+    assert 50 <= size <= 1000
+    shards = -(-records // size)
+    assert (shards <= 64 or size == 1000) and (shards >= 32 or size == 50)
 
 
 def test_batch_gzip_parquet_and_jsonl_give_the_same_articles(tmp_path: Path) -> None:

@@ -189,28 +189,39 @@ def _shard_id(seq: int, key: str) -> str:
     return f"part-{seq:06d}-{digest}"
 
 
-def plan_shards(files: list[InputFile], shard_size: int) -> list[ShardSpec]:
-    """Cut the inputs into shards of at most ``shard_size`` records, in input order. The
-    plan depends only on the inputs and ``shard_size``."""
-    shards: list[ShardSpec] = []
+#: with no shard size given, about this many shards (between the two bounds below), so
+#: that workers finish together on small inputs and shards stay small on large ones
+AUTO_SHARDS = 64
+AUTO_SHARD_BOUNDS = (50, 1000)
 
-    def add(source: str, kind: str, start: int, stop: int, files_: tuple[str, ...] = ()
-            ) -> None:
-        key = f"{source}\0{kind}\0{start}\0{stop}\0" + "\0".join(files_)
-        shards.append(ShardSpec(len(shards), _shard_id(len(shards), key), source, kind,
-                                start, stop, files_))
 
+def auto_shard_size(records: int) -> int:
+    lo, hi = AUTO_SHARD_BOUNDS
+    return max(lo, min(hi, -(-records // AUTO_SHARDS)))
+
+
+def plan_shards(files: list[InputFile], shard_size: int | None = None) -> list[ShardSpec]:
+    """Cut the inputs into shards of at most ``shard_size`` records (default:
+    :func:`auto_shard_size` of the whole input), in input order. The plan depends only on
+    the inputs and ``shard_size``."""
+    groups: list[tuple[str, str, list[str], int]] = []  # (source, kind, files, records)
     for (group, is_doc), run in itertools.groupby(files, lambda f: (f.group, f.kind == "file")):
         if is_doc:
             docs = [f.uri for f in run]
-            for i in range(0, len(docs), shard_size):
-                chunk = tuple(docs[i:i + shard_size])
-                add(group, "files", i, i + len(chunk), chunk)
+            groups.append((group, "files", docs, len(docs)))
             continue
         for f in run:
             total = count_lines(f.uri) if f.kind == "jsonl" else parquet_rows(f.uri)
-            for start in range(0, total, shard_size):
-                add(f.uri, f.kind, start, min(total, start + shard_size))
+            groups.append((f.uri, f.kind, [], total))
+    size = shard_size or auto_shard_size(sum(g[3] for g in groups))
+    shards: list[ShardSpec] = []
+    for source, kind, docs, total in groups:
+        for start in range(0, total, size):
+            stop = min(total, start + size)
+            chunk = tuple(docs[start:stop])
+            key = f"{source}\0{kind}\0{start}\0{stop}\0" + "\0".join(chunk)
+            shards.append(ShardSpec(len(shards), _shard_id(len(shards), key), source, kind,
+                                    start, stop, chunk))
     return shards
 
 

@@ -78,7 +78,8 @@ def learn_repeated(shards: list[ShardSpec], settings: Settings) -> RepeatedLines
         max_words=settings.repeated_max_words)
 
 
-def _config(inputs: list[str], files: list[InputFile], shard_size: int, settings: Settings
+def _config(inputs: list[str], files: list[InputFile], shard_size: int | None,
+            settings: Settings
             ) -> dict[str, Any]:
     return {"inputs": list(inputs), "shard_size": shard_size,
             "files": [[f.uri, f.size] for f in files],
@@ -87,13 +88,15 @@ def _config(inputs: list[str], files: list[InputFile], shard_size: int, settings
 
 
 def run_batch(inputs: list[str], output: str, *, settings: Settings | None = None,
-              engine: str = "local", jobs: int | None = None, shard_size: int = 500,
+              engine: str = "local", jobs: int | None = None, shard_size: int | None = None,
               time_budget: float = 60.0, ray_address: str | None = None,
               progress: Progress | None = None) -> RunReport:
-    """Analyse every article of ``inputs`` into sharded Parquet tables under ``output``.
+    """Analyse every article of ``inputs`` into sharded Parquet tables under ``output``,
+    in shards of ``shard_size`` records (default: the input's size / 64, at least 50 and
+    at most 1000).
     Re-running the same command skips the shards already done (a killed run resumes);
     other inputs or settings in the same ``output`` are an error."""
-    if shard_size < 1:
+    if shard_size is not None and shard_size < 1:
         raise SettingsError(name="shard_size", value=shard_size, detail="must be at least 1")
     settings = settings or Settings()
     out = Output(output)
