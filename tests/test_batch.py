@@ -85,9 +85,9 @@ def test_batch_shards_cover_every_line_in_order_and_are_stable(tmp_path: Path) -
 @pytest.mark.parametrize("records", [10, 2000, 16000, 1_000_000])
 def test_batch_default_shard_size_gives_about_64_shards_within_bounds(records: int) -> None:
     size = auto_shard_size(records)
-    assert 50 <= size <= 1000
+    assert 50 <= size <= 500
     shards = -(-records // size)
-    assert (shards <= 64 or size == 1000) and (shards >= 32 or size == 50)
+    assert (shards <= 64 or size == 500) and (shards >= 32 or size == 50)
 
 
 def test_batch_gzip_parquet_and_jsonl_give_the_same_articles(tmp_path: Path) -> None:

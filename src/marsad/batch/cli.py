@@ -36,7 +36,7 @@ def add_commands(subparsers: Any) -> None:
                      help="workers (default: every CPU of this machine, or of the Ray cluster)")
     run.add_argument("--shard-size", type=int, default=None, metavar="N",
                      help="records per shard (default: the input's size / 64, at least 50 "
-                     "and at most 1000); fixed for the life of an output")
+                     "and at most 500); fixed for the life of an output")
     run.add_argument("--time-budget", type=float, default=60.0, metavar="SECONDS",
                      help="seconds one document may take before it is skipped as an error "
                      "(default 60; 0 for no limit)")

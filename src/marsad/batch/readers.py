@@ -192,7 +192,7 @@ def _shard_id(seq: int, key: str) -> str:
 #: with no shard size given, about this many shards (between the two bounds below), so
 #: that workers finish together on small inputs and shards stay small on large ones
 AUTO_SHARDS = 64
-AUTO_SHARD_BOUNDS = (50, 1000)
+AUTO_SHARD_BOUNDS = (50, 500)
 
 
 def auto_shard_size(records: int) -> int:

@@ -93,7 +93,7 @@ def run_batch(inputs: list[str], output: str, *, settings: Settings | None = Non
               progress: Progress | None = None) -> RunReport:
     """Analyse every article of ``inputs`` into sharded Parquet tables under ``output``,
     in shards of ``shard_size`` records (default: the input's size / 64, at least 50 and
-    at most 1000).
+    at most 500).
     Re-running the same command skips the shards already done (a killed run resumes);
     other inputs or settings in the same ``output`` are an error."""
     if shard_size is not None and shard_size < 1:
