@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -233,6 +234,36 @@ def test_batch_killed_run_resumes_without_duplicates(tmp_path: Path) -> None:
     assert not (out / "_staging").exists()
     again = run_batch([str(path)], str(out), settings=FAST, jobs=1, shard_size=10)
     assert (again.ran, again.skipped, again.articles) == (0, 4, 40)
+
+
+def test_batch_cli_run_killed_with_sigkill_resumes_without_duplicates(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    recs = ant(2400, 120)
+    path = write_jsonl(tmp_path / "dump.jsonl", [dumps(r) for r in recs])
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "marsad.cli", "run", "-i", str(path), "-o", str(out),
+           "--jobs", "2", "--shard-size", "15", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (out / "_done").is_dir() and any((out / "_done").iterdir()):
+            break
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)  # the run and its workers, mid-shard
+    proc.wait()
+    killed_with = len(list((out / "_done").iterdir()))
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert report["complete"] and report["skipped"] == killed_with
+    assert report["articles"] + report["errors"] == len(recs)
+    ids = [a["id"] for a in table(out, "articles")]
+    assert len(ids) == len(set(ids)) == report["articles"]
+    assert ids == [r["id"] for r in recs if r["id"] in set(ids)]
 
 
 def test_batch_output_of_another_run_is_refused(tmp_path: Path) -> None:
