@@ -241,6 +241,7 @@ class _DocCoder:
         self.issuer: _Mention | None = None  # who issued the last statement (البيان)
         self._actor_cache: dict[int, _Mention | None] = {}
         self.used: set[int] = set()  # tokens of `with` phrases already spent
+        self.hot: list[int] = []
         self.countries: dict[str, Any] = {}
         for e in doc.entities:
             actor = getattr(e, "actor", None)
@@ -296,6 +297,11 @@ class _DocCoder:
         events: list[Event] = []
         merged: dict[tuple[str, str, str], int] = {}
         body_first = self._tok(doc.body[0].start) if doc.body else 0
+        index = self.book.index
+        # the only tokens the loop needs to look at: triggers, mentions, tracked words
+        self.hot = [i for i, t in enumerate(self.tokens)
+                    if t.norm in index or t.norm in _TRACKED or i in self.mention_at
+                    or (t.norm[:1] in "وف" and t.norm[1:] in index)]
         self.dateline = dateline(doc, self.tokens, self.loc_at, self.book.places, body_first)
         for si, span in enumerate(doc.sentences):
             lo, hi = self._tok(span.start), self._tok(span.end)
@@ -307,8 +313,15 @@ class _DocCoder:
                   merged: dict[tuple[str, str, str], int]) -> None:
         tokens = self.tokens
         self.sent = sent
+        hot = self.hot
+        h = bisect.bisect_left(hot, sent.lo)
         i = sent.lo
-        while i < sent.hi:
+        while h < len(hot) and hot[h] < sent.hi:
+            if hot[h] < i:  # inside a trigger already matched
+                h += 1
+                continue
+            i = hot[h]
+            h += 1
             tok = tokens[i]
             if i in self.mention_at or tok.norm in _TRACKED:
                 self._track(i)
@@ -321,11 +334,9 @@ class _DocCoder:
                 first = tok.norm[1:]
                 forms = [f for f in self.book.lookup(first) if len(f.keys) == 1]
             if not forms:
-                i += 1
                 continue
             found = self._match(forms, i, sent.hi, first)
             if found is None:
-                i += 1
                 continue
             form, end, skipped = found
             self._candidate(sent, form, i, end, skipped, events, merged,
