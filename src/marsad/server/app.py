@@ -31,11 +31,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..api import analyze as analyze_text
 from ..batch.budget import DocumentTimeout, TimeBudget
 from ..errors import MarsadError
 from ..pipeline import Pipeline
-from ..recovery.inputs import record_to_raw
+from ..recovery.inputs import RawArticle, decode_bytes, record_to_raw, sniff
 from ..settings import Settings
 from ..store import Filters, QueryError, Store
 
@@ -172,14 +171,15 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
                       source: str | None = None) -> JSONResponse:
         check_write(request)
         body = await _read_body(request, max_body)
-        ctype = request.headers.get("content-type", "text/plain").split(";")[0].strip()
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise ApiError(400, "bad-encoding", f"the body is not UTF-8 ({err.reason} at "
-                           f"byte {err.start}); send UTF-8 text") from None
+        ctype, _, params = request.headers.get("content-type", "text/plain").partition(";")
+        ctype = ctype.strip().lower()
+        text, warnings = _decode_body(body, params)
         if not text.strip():
             raise ApiError(400, "empty", "the body is empty; send the article text")
+        if ctype not in ("application/json", "text/plain", "text/html",
+                         "application/xhtml+xml"):
+            raise ApiError(415, "unsupported-type", f"content type {ctype!r} is not "
+                           "supported; use text/plain, text/html or application/json")
 
         gave_up = threading.Event()
 
@@ -189,27 +189,26 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
             with state.pipe_lock:
                 if gave_up.is_set():  # timed out while waiting for the pipeline
                     return {}
+                pipe = state.pipeline()  # loading the models is not the document's time
                 with state.budget:
-                    return _work()
+                    return _work(pipe)
 
-        def _work() -> dict[str, Any]:
-            pipe = state.pipeline()
+        def _work(pipe: Pipeline) -> dict[str, Any]:
             if ctype == "application/json":
                 try:
                     obj = json.loads(text)
                 except (ValueError, RecursionError) as err:  # nesting too deep: RecursionError
                     raise ApiError(400, "bad-json", f"invalid JSON: {err}") from None
-                raw = record_to_raw(obj, path="<request>")
+                raw = record_to_raw(obj, path="<request>", warnings=warnings)
                 if published and raw.published is None:
                     raw = _replace(raw, published=published)
                 if source and raw.site is None:
                     raw = _replace(raw, site=source)
-                return pipe(raw).to_json()
-            if ctype not in ("text/plain", "text/html", "application/xhtml+xml"):
-                raise ApiError(415, "unsupported-type", f"content type {ctype!r} is not "
-                               "supported; use text/plain, text/html or application/json")
-            return analyze_text(text, published=published, source=source,
-                                pipeline=pipe).to_json()
+            else:
+                kind = "html" if sniff(text, None) == "html" else "text"
+                raw = RawArticle(body=text, kind=kind,
+                                 published=published, site=source, warnings=tuple(warnings))
+            return pipe(raw).to_json()
 
         timeout = ApiError(503, "timeout", f"the analysis took longer than "
                            f"{analyze_timeout:g}s; send a shorter text")
@@ -322,6 +321,25 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
         return FileResponse(str(static / "index.html"), media_type="text/html")
 
     return app
+
+
+def _decode_body(body: bytes, params: str) -> tuple[str, list[str]]:
+    """The body as text: the charset the client names, else what reading a file does (BOMs,
+    UTF-8, a detected legacy encoding such as Windows-1256, else UTF-8 with replacements
+    and a warning that says where)."""
+    charset = next((v.strip().strip('"').lower() for k, _, v in
+                    (p.partition("=") for p in params.split(";")) if k.strip() == "charset"),
+                   None)
+    if charset and charset.replace("-", "").replace("_", "") not in ("utf8", "usascii"):
+        try:
+            return body.decode(charset), []
+        except LookupError:
+            raise ApiError(415, "unsupported-charset", f"unknown charset {charset!r}; "
+                           "send UTF-8") from None
+        except UnicodeDecodeError as err:
+            raise ApiError(400, "bad-encoding", f"the body is not {charset} ({err.reason} "
+                           f"at byte {err.start}); send UTF-8") from None
+    return decode_bytes(body, "the request body")
 
 
 def _replace(raw: Any, **changes: Any) -> Any:

@@ -27,7 +27,8 @@ function build(el, attrs, kids) {
 function h(tag, attrs, ...kids) { return build(document.createElement(tag), attrs, kids); }
 function s(tag, attrs, ...kids) { return build(document.createElementNS(SVGNS, tag), attrs, kids); }
 function safeHref(u) {
-  if (u.startsWith("#") || u.startsWith("/")) return u;
+  // "//host/..." is another site (protocol-relative), not a path of this one
+  if (u.startsWith("#") || (u.startsWith("/") && !u.startsWith("//"))) return u;
   return /^https?:\/\//i.test(u) ? u : "#";
 }
 function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
