@@ -17,6 +17,7 @@ import pytest
 from marsad import Pipeline, Settings
 from marsad.doc import iter_spans
 from marsad.resources import data_path
+from pg_support import PgServer, pg_server_or_skip
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MARSAD_SHARED", REPO.parent / "shared"))
@@ -35,6 +36,13 @@ def read_jsonl_gz(path: Path, start: int = 0, count: int | None = None) -> Itera
         stop = None if count is None else start + count
         for line in islice(fh, start, stop):
             yield json.loads(line)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer | str]:
+    """A throwaway PostgreSQL server, or why there is none (tests/pg_support.py)."""
+    with pg_server_or_skip() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

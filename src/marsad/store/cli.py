@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from ..cli import iso_date
 from ..pipeline import Pipeline
 from ..settings import Settings
+from .dialect import redact
 from .ingest import IngestReport, count_inputs, ingest_paths, pipeline_version, reprocess
 from .store import Filters, Page, Store
 
@@ -26,9 +27,10 @@ def add_commands(subparsers: Any) -> None:
     ing = subparsers.add_parser(
         "ingest", help="analyse inputs and store them in a database",
         description="Analyse articles (every input form 'analyze' takes) and store them in "
-        "a SQLite database. Articles stored already by this pipeline version are skipped, "
-        "changed ones are updated; each batch is one transaction, so an interrupted ingest "
-        "can simply be run again.")
+        "a SQLite file or a PostgreSQL database. Articles stored already by this pipeline "
+        "version are skipped, changed ones are updated; each batch is one transaction, so "
+        "an interrupted ingest can simply be run again, and several ingests may write to "
+        "one PostgreSQL database at once.")
     ing.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or -")
     _db(ing)
     ing.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
@@ -114,8 +116,9 @@ def add_commands(subparsers: Any) -> None:
 
 
 def _db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=DEFAULT_DB, metavar="FILE",
-                   help=f"the store (SQLite file; default {DEFAULT_DB})")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="FILE|URL",
+                   help=f"the store: a SQLite file (default {DEFAULT_DB}) or a PostgreSQL "
+                   "URL, postgresql://user@host/dbname (needs 'marsad[postgres]')")
 
 
 def _filters(p: argparse.ArgumentParser, *, events: bool) -> None:
@@ -186,7 +189,7 @@ def _summary(report: IngestReport, store: Store, seconds: float) -> str:
     rate = f", {done / seconds:.1f} articles/s" if done and seconds > 0 else ""
     return (f"marsad: {report.read} read, {report.new} new, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.failed} failed in {seconds:.1f}s{rate}; "
-            f"{store.stats()['articles']} articles in {store.target}")
+            f"{store.stats()['articles']} articles in {store.name}")
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -333,7 +336,7 @@ def run_serve(args: argparse.Namespace) -> int:
     token = args.token or os.environ.get(TOKEN_ENV) or None
     app = create_app(args.db, token=token, require_token=not is_loopback(args.host))
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"marsad: serving {args.db} at http://{host}:{args.port}/ "
+    print(f"marsad: serving {redact(args.db)} at http://{host}:{args.port}/ "
           f"(API docs at /docs; Ctrl-C stops)", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -1,7 +1,8 @@
-"""The store's tables, as numbered migrations.
+"""The store's tables, as numbered migrations, the same for SQLite and PostgreSQL.
 
 ``SCHEMA_VERSION`` is the number of the last migration; ``meta.schema_version`` records
-how far a store has been migrated. A new version appends a migration (never edits an old
+how far a store has been migrated (the ``meta`` table is the ``schema_version`` record on
+both backends). A new version appends a migration (never edits an old
 one), so any older store is brought up to date when it is opened."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from .dialect import Dialect
 
 
 def _v1(d: Dialect) -> list[str]:
-    pk = d.pk
+    # the dialect's types keep the SQLite statements exactly as they were written
+    pk, real = d.pk, d.real
     return [
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         f"""CREATE TABLE articles (
@@ -65,7 +67,7 @@ def _v1(d: Dialect) -> list[str]:
             pk {pk},
             article_pk INTEGER NOT NULL REFERENCES articles(pk) ON DELETE CASCADE,
             event TEXT NOT NULL,
-            cameo TEXT NOT NULL, cameo_root TEXT, quad_class INTEGER, goldstein REAL,
+            cameo TEXT NOT NULL, cameo_root TEXT, quad_class INTEGER, goldstein {real},
             label TEXT,
             source_entity TEXT, source_actor TEXT, source_text TEXT, source_code TEXT,
             source_country TEXT,
@@ -75,8 +77,8 @@ def _v1(d: Dialect) -> list[str]:
             trigger_start INTEGER, trigger_end INTEGER, trigger_text TEXT,
             negated INTEGER, modality TEXT,
             day TEXT, date_text TEXT,
-            place TEXT, place_country TEXT, lat REAL, lon REAL, geonames_id TEXT,
-            confidence REAL, site TEXT, sentence_text TEXT,
+            place TEXT, place_country TEXT, lat {real}, lon {real}, geonames_id TEXT,
+            confidence {real}, site TEXT, sentence_text TEXT,
             data TEXT NOT NULL)""",
         "CREATE INDEX events_article ON events(article_pk)",
         "CREATE INDEX events_day ON events(day)",

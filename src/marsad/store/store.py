@@ -1,9 +1,11 @@
-"""The article store: analysed articles in an embedded database, normalised tables for
-querying, full-text search with Arabic normalisation.
+"""The article store: analysed articles in a database (a SQLite file, or PostgreSQL for
+shared deployments), normalised tables for querying, full-text search with Arabic
+normalisation.
 
 Writing: :meth:`Store.write_batch` stores a batch of documents in one transaction (an
 interrupted batch leaves nothing behind, never half an article). An article is keyed by its
-``id``: storing it again replaces its rows. Reading: small query methods that return
+``id``: storing it again replaces its rows (an upsert, so concurrent writers of the same
+article never duplicate it). Reading: small query methods that return
 JSON-ready dicts, lists paginated with an opaque cursor. All SQL takes its values as
 parameters."""
 
@@ -17,9 +19,9 @@ from typing import Any
 
 from ..resources import load_lexicon
 from ..text import Tokenizer
-from .dialect import Dialect, dialect_for
+from .dialect import Dialect, dialect_for, is_postgres, redact
 from .errors import QueryError, StoreError, StoreVersionError
-from .rows import article_rows
+from .rows import ActorRow, ArticleRows, article_rows
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 Json = dict[str, Any]
@@ -27,6 +29,8 @@ Json = dict[str, Any]
 #: tokens kinds that go into the full-text key (punctuation and symbols do not)
 _INDEXED = frozenset({"word", "clitic", "article", "number", "latin"})
 MAX_LIMIT = 500
+#: how often a write transaction that lost a deadlock to a concurrent writer is run again
+_WRITE_TRIES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +119,8 @@ def _limit(limit: int) -> int:
 
 
 class Store:
-    """An open store. ``Store.open(path)`` creates or migrates it. Use as a context manager
+    """An open store. ``Store.open(path_or_url)`` creates or migrates it: a file path is a
+    SQLite store, ``postgresql://user@host/db`` a PostgreSQL one. Use as a context manager
     or call :meth:`close`."""
 
     def __init__(self, target: str, dialect: Dialect, con: Any) -> None:
@@ -127,19 +132,37 @@ class Store:
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(cls, target: str, *, create: bool = True) -> Store:
+        """Open the store at ``target``; ``create=False`` refuses to make a new one."""
         from pathlib import Path
 
-        if not create and target != ":memory:" and not Path(target).exists():
-            raise StoreError(path=target, detail="no such file. Create it with "
-                             f"'marsad ingest PATH --db {target}'")
+        shown = redact(target)
+        pg = is_postgres(target)
+        if not create and not pg and target != ":memory:" and not Path(target).exists():
+            raise StoreError(path=shown, detail="no such file. Create it with "
+                             f"'marsad ingest PATH --db {shown}'")
         dialect = dialect_for(target)
         try:
             con = dialect.connect(target)
-        except Exception as err:  # sqlite3.Error, OSError
-            raise StoreError(path=target, detail=f"{type(err).__name__}: {err}") from err
+        except Exception as err:  # sqlite3.Error, OSError, psycopg.Error, ImportError
+            hint = (". Is the server running, and do the user, password and database "
+                    "exist?" if pg and not isinstance(err, ImportError) else "")
+            raise StoreError(path=shown, detail=f"{type(err).__name__}: "
+                             f"{str(err).strip()}{hint}") from err
         store = cls(target, dialect, con)
-        store._migrate()
+        try:
+            if not create and pg and store._probe_version() == 0:
+                raise StoreError(path=shown, detail="the database holds no marsad store. "
+                                 f"Create it with 'marsad ingest PATH --db {shown}'")
+            store._migrate()
+        except BaseException:
+            con.close()
+            raise
         return store
+
+    @property
+    def name(self) -> str:
+        """The store's ``--db`` value, without a password, for messages."""
+        return redact(self.target)
 
     def close(self) -> None:
         self.con.close()
@@ -160,33 +183,45 @@ class Store:
         return self._exec(sql, params).fetchone()
 
     def schema_version(self) -> int:
-        try:
-            row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
-        except Exception:
+        """How far the store has been migrated (0: no store yet)."""
+        # asked first, so no failing statement aborts a PostgreSQL transaction
+        if self._one(self.dialect.has_table(), ("meta",)) is None:
             return 0
+        row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
         return int(row[0]) if row else 0
+
+    def _probe_version(self) -> int:
+        try:
+            return self.schema_version()
+        except Exception as err:
+            raise StoreError(path=self.name, detail=f"{type(err).__name__}: {err}") from err
 
     def _migrate(self) -> None:
         try:
-            found = self.schema_version()
-            if found > SCHEMA_VERSION:
-                raise StoreVersionError(path=self.target, found=found, known=SCHEMA_VERSION)
-            for n in range(found, SCHEMA_VERSION):
-                self._exec("BEGIN")
-                try:
+            if self.schema_version() == SCHEMA_VERSION:
+                return  # the common case: no write lock taken
+            # one transaction under the dialect's lock: of concurrent openers of a new
+            # store one creates the tables, the others then find them
+            for statement in self.dialect.begin_migration():
+                self._exec(statement)
+            try:
+                found = self.schema_version()
+                if found > SCHEMA_VERSION:
+                    raise StoreVersionError(path=self.name, found=found, known=SCHEMA_VERSION)
+                for n in range(found, SCHEMA_VERSION):
                     for statement in MIGRATIONS[n](self.dialect):
                         self._exec(statement)
                     self._exec("INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                (str(n + 1),))
-                    self._exec("COMMIT")
-                except BaseException:
-                    self._exec("ROLLBACK")
-                    raise
+                self._exec("COMMIT")
+            except BaseException:
+                self._exec("ROLLBACK")
+                raise
         except StoreVersionError:
             raise
         except Exception as err:
-            raise StoreError(path=self.target, detail=f"{type(err).__name__}: {err}. "
+            raise StoreError(path=self.name, detail=f"{type(err).__name__}: {err}. "
                              "Is it a marsad store?") from err
 
     # -- full-text keys --------------------------------------------------------------------
@@ -245,69 +280,106 @@ class Store:
         return found
 
     def write_batch(self, articles: Sequence[StoredArticle]) -> tuple[int, int]:
-        """Store a batch in one transaction. Returns (new, updated)."""
-        new = updated = 0
+        """Store a batch in one transaction. Returns (new, updated).
+
+        Safe with concurrent writers (several ``marsad ingest`` on one PostgreSQL
+        database): articles are upserted on their ``id``; the batch's actors, which every
+        writer shares, are locked first and in id order, so writers that read the same
+        inputs in the same order cannot deadlock; a transaction the server aborts anyway
+        (deadlock, serialisation failure) is run again."""
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self._exec("BEGIN")
-        try:
-            for art in articles:
-                existed = self._write_one(art, now)
-                updated += existed
-                new += not existed
-            self._exec("COMMIT")
-        except BaseException:
-            self._exec("ROLLBACK")
-            raise
+        for attempt in range(_WRITE_TRIES):
+            self._exec("BEGIN")
+            try:
+                result = self._write_all(articles, now)
+                self._exec("COMMIT")
+                return result
+            except BaseException as err:
+                self._exec("ROLLBACK")
+                if attempt + 1 < _WRITE_TRIES and self.dialect.retryable(err):
+                    continue
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _write_all(self, articles: Sequence[StoredArticle], now: str) -> tuple[int, int]:
+        rows = [article_rows(art.doc) for art in articles]
+        self._write_actors([a for r in rows for a in r.actors])
+        new = updated = 0
+        for art, r in zip(articles, rows, strict=True):
+            existed = self._write_one(art, r, now)
+            updated += existed
+            new += not existed
         return new, updated
 
-    def _write_one(self, art: StoredArticle, now: str) -> bool:
+    def _write_actors(self, actors: Sequence[ActorRow]) -> None:
+        """Upsert the batch's actors in id order. A field stays as first stored (the first
+        non-empty value within the batch)."""
+        merged: dict[str, ActorRow] = {}
+        for a in actors:
+            old = merged.get(a.id)
+            merged[a.id] = a if old is None else ActorRow(
+                id=old.id, type=old.type, name=old.name, name_en=old.name_en or a.name_en,
+                code=old.code or a.code, country=old.country or a.country,
+                dictionary_id=old.dictionary_id, key=old.key)
+        self._many(
+            "INSERT INTO actors (id, type, name, name_en, code, country, dictionary_id, key)"
+            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+            "code = COALESCE(actors.code, excluded.code), "
+            "name_en = COALESCE(actors.name_en, excluded.name_en), "
+            "country = COALESCE(actors.country, excluded.country)",
+            [(a.id, a.type, a.name, a.name_en, a.code, a.country, a.dictionary_id, a.key)
+             for a in (merged[k] for k in sorted(merged))])
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            cur = self.con.cursor()
+            try:
+                cur.executemany(self.dialect.sql(sql), rows)
+            finally:
+                cur.close()
+
+    def _write_one(self, art: StoredArticle, rows: ArticleRows, now: str) -> bool:
         doc = art.doc
-        rows = article_rows(doc)
         old = self._one("SELECT pk FROM articles WHERE id = ?", (doc["id"],))
         values = (art.raw_hash, art.pipeline, (doc.get("source") or {}).get("site"),
                   (doc.get("source") or {}).get("url"), doc.get("published"),
                   doc.get("headline"), doc.get("language"), len(rows.entities),
                   len(rows.quotes), len(rows.events), json.dumps(doc, ensure_ascii=False),
                   art.raw, now)
-        if old is not None:
-            pk = int(old[0])
-            self._delete_children(pk)
-            self._exec("UPDATE articles SET raw_hash=?, pipeline=?, site=?, url=?, published=?,"
-                       " headline=?, language=?, n_entities=?, n_quotes=?, n_events=?, doc=?,"
-                       " raw=?, ingested=? WHERE pk = ?", (*values, pk))
-        else:
-            pk = int(self._one(
-                "INSERT INTO articles (id, raw_hash, pipeline, site, url, published, headline,"
-                " language, n_entities, n_quotes, n_events, doc, raw, ingested) VALUES "
-                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING pk", (doc["id"], *values))[0])
-        for a in rows.actors:
-            self._exec(
-                "INSERT INTO actors (id, type, name, name_en, code, country, dictionary_id, key)"
-                " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                "code = COALESCE(actors.code, excluded.code), "
-                "name_en = COALESCE(actors.name_en, excluded.name_en), "
-                "country = COALESCE(actors.country, excluded.country)",
-                (a.id, a.type, a.name, a.name_en, a.code, a.country, a.dictionary_id, a.key))
-        self.con.executemany(self.dialect.sql(
+        # an upsert, not SELECT-then-INSERT: a concurrent writer of the same article waits
+        # for this one's transaction, then replaces the rows instead of failing
+        pk = int(self._one(
+            "INSERT INTO articles (id, raw_hash, pipeline, site, url, published, headline,"
+            " language, n_entities, n_quotes, n_events, doc, raw, ingested) VALUES "
+            "(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+            " raw_hash=excluded.raw_hash, pipeline=excluded.pipeline, site=excluded.site,"
+            " url=excluded.url, published=excluded.published, headline=excluded.headline,"
+            " language=excluded.language, n_entities=excluded.n_entities,"
+            " n_quotes=excluded.n_quotes, n_events=excluded.n_events, doc=excluded.doc,"
+            " raw=excluded.raw, ingested=excluded.ingested RETURNING pk",
+            (doc["id"], *values))[0])
+        # always: a concurrent writer may have stored the article since the SELECT
+        self._delete_children(pk)
+        self._many(
             "INSERT INTO entities (article_pk, entity, actor_id, type, name, code, country,"
-            " n_mentions) VALUES (?,?,?,?,?,?,?,?)"), [(pk, *r) for r in rows.entities])
-        self.con.executemany(self.dialect.sql(
+            " n_mentions) VALUES (?,?,?,?,?,?,?,?)", [(pk, *r) for r in rows.entities])
+        self._many(
             "INSERT INTO mentions (article_pk, entity, char_start, char_end, text) "
-            "VALUES (?,?,?,?,?)"), [(pk, *r) for r in rows.mentions])
+            "VALUES (?,?,?,?,?)", [(pk, *r) for r in rows.mentions])
         for q in rows.quotes:
             qpk = self._one(
                 "INSERT INTO quotes (article_pk, quote, kind, text, char_start, char_end,"
                 " speaker_entity, speaker_actor, speaker_text, cue, via, addressee, day, site)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING pk", (pk, *q))[0]
             self._exec(self.dialect.fts_insert("quote_fts"), (qpk, self.key_text(q[2])))
-        self.con.executemany(self.dialect.sql(
+        self._many(
             "INSERT INTO events (article_pk, event, cameo, cameo_root, quad_class, goldstein,"
             " label, source_entity, source_actor, source_text, source_code, source_country,"
             " target_entity, target_actor, target_text, target_code, target_country,"
             " plover_event, plover_mode, plover_context, trigger_start, trigger_end,"
             " trigger_text, negated, modality, day, date_text, place, place_country, lat, lon,"
             " geonames_id, confidence, site, sentence_text, data) VALUES "
-            "(" + ",".join("?" * 36) + ")"), [(pk, *r) for r in rows.events])
+            "(" + ",".join("?" * 36) + ")", [(pk, *r) for r in rows.events])
         self._exec(self.dialect.fts_insert("article_fts"), (pk, self.key_text(doc["text"])))
         return old is not None
 
@@ -466,8 +538,8 @@ class Store:
     def iter_events(self, f: Filters = Filters()) -> Iterator[Json]:
         """Every event that passes the filters, in store order (for exports)."""
         where, params = self._where(f, "events")
-        for r in self._exec(f"SELECT {self._EVENT_COLS} FROM events e JOIN articles a ON "
-                            f"a.pk = e.article_pk{where} ORDER BY e.pk", params):
+        for r in self._stream(f"SELECT {self._EVENT_COLS} FROM events e JOIN articles a ON "
+                              f"a.pk = e.article_pk{where} ORDER BY e.pk", params):
             yield self._event_json(r)
 
     @staticmethod
@@ -534,33 +606,43 @@ class Store:
         doc["stored"] = {"pipeline": row[2], "ingested": row[3]}
         return doc
 
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
+        """Rows of a large query (exports), streamed rather than loaded at once."""
+        return self.dialect.stream(self.con, self.target, sql, params)
+
     def iter_documents(self, f: Filters = Filters()) -> Iterator[Json]:
         where, params = self._where(f, "articles")
-        for (doc,) in self._exec(f"SELECT a.doc FROM articles a{where} ORDER BY a.pk", params):
+        for (doc,) in self._stream(f"SELECT a.doc FROM articles a{where} ORDER BY a.pk",
+                                   params):
             yield json.loads(doc)
 
-    def iter_rows(self, table: str) -> Any:
-        """Rows of a normalised table with the article id, for the Parquet/CSV exports."""
+    @staticmethod
+    def _table_sql(table: str) -> str:
         if table not in ("articles", "entities", "mentions", "quotes", "events"):
             raise QueryError(detail=f"no table {table!r}")
         if table == "articles":
-            return self._exec(
-                "SELECT id, site, url, published, headline, language, n_entities, n_quotes,"
-                " n_events, pipeline, ingested, doc FROM articles ORDER BY pk")
-        return self._exec(
-            f"SELECT a.id, t.* FROM {table} t JOIN articles a ON a.pk = t.article_pk "
-            "ORDER BY t.pk")
+            return ("SELECT id, site, url, published, headline, language, n_entities,"
+                    " n_quotes, n_events, pipeline, ingested, doc FROM articles ORDER BY pk")
+        return (f"SELECT a.id, t.* FROM {table} t JOIN articles a ON a.pk = t.article_pk "
+                "ORDER BY t.pk")
+
+    def iter_rows(self, table: str) -> Iterator[Sequence[Any]]:
+        """Rows of a normalised table with the article id, for the Parquet/CSV exports."""
+        return self._stream(self._table_sql(table))
+
+    def table_columns(self, table: str) -> list[str]:
+        """The column names of :meth:`iter_rows` (``article_id`` first but for articles)."""
+        cur = self._exec(self._table_sql(table) + " LIMIT 0")
+        names = [str(d[0]) for d in cur.description]
+        if table != "articles":
+            names[0] = "article_id"
+        return names
 
     def iter_table(self, table: str) -> Iterator[Json]:
         """Rows of a normalised table as dicts (column names as in the database, plus
         ``article_id``), for the Parquet and CSV exports."""
-        cur = self.iter_rows(table)
-        names: list[str] | None = None
-        for row in cur:
-            if names is None:
-                names = [d[0] for d in cur.description]
-                if table != "articles":
-                    names[0] = "article_id"
+        names = self.table_columns(table)
+        for row in self.iter_rows(table):
             yield dict(zip(names, row, strict=True))
 
     def actors(self, query: str | None = None, kind: str | None = None, limit: int = 50,
@@ -754,10 +836,11 @@ class Store:
         where, params = self._where(f, "events")
         where += (" AND " if where else " WHERE ") + "e.lat IS NOT NULL AND e.lon IS NOT NULL"
         out: dict[tuple[Any, ...], Json] = {}
+        lat_, lon_ = self.dialect.round("e.lat", 2), self.dialect.round("e.lon", 2)
         for place, country, lat, lon, quad, n in self._all(
-                "SELECT e.place, e.place_country, ROUND(e.lat, 2), ROUND(e.lon, 2),"
+                f"SELECT e.place, e.place_country, {lat_}, {lon_},"
                 " e.quad_class, COUNT(*) FROM events e JOIN articles a ON a.pk = e.article_pk"
-                f"{where} GROUP BY e.place, e.place_country, ROUND(e.lat, 2), ROUND(e.lon, 2),"
+                f"{where} GROUP BY e.place, e.place_country, {lat_}, {lon_},"
                 " e.quad_class", params):
             item = out.setdefault((place, country, lat, lon), {
                 "place": place, "country": country, "lat": lat, "lon": lon, "events": 0,
