@@ -20,14 +20,17 @@ from fastapi.testclient import TestClient
 from marsad import Pipeline, Settings
 from marsad.server import create_app
 from marsad.store import Store, ingest_paths
+from pg_support import BACKENDS, PgServer, store_target
 from test_store import SEED, build_store, sample_lines, write_jsonl
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("server") / "s.db"
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           pg_server: PgServer | str) -> Iterator[TestClient]:
+    """The API over a store on each backend (SQLite file, PostgreSQL database)."""
+    db = store_target(request.param, tmp_path_factory.mktemp("server"), pg_server)("s.db")
     build_store(db, Pipeline(Settings()), n=30).close()
-    with TestClient(create_app(str(db), max_body=200_000)) as c:
+    with TestClient(create_app(db, max_body=200_000)) as c:
         yield c
 
 
