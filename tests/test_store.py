@@ -390,8 +390,10 @@ def test_store_postgres_answers_every_query_like_sqlite(both: tuple[Store, Store
         lambda s: s.actors(limit=500).to_json(),
         lambda s: s.actors("USA").to_json(),
         lambda s: list(s.iter_documents()),
-        lambda s: {t: list(s.iter_table(t)) for t in ("articles", "entities", "mentions",
-                                                        "quotes", "events")},
+        # every column but when it was written
+        lambda s: {t: [{k: v for k, v in row.items() if k != "ingested"}
+                       for row in s.iter_table(t)]
+                   for t in ("articles", "entities", "mentions", "quotes", "events")},
         lambda s: s.timeline(bucket="week"),
     ]
     for query in ("القدس", "اسرائيل", '"وزارة الخارجية"', "الرئيس الأمريكي", "Trump",

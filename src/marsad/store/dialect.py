@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -77,6 +78,11 @@ class Dialect(Protocol):
 
     def fts_query(self, phrases: Sequence[Sequence[str]]) -> str:
         """The match parameter for phrases of normalised tokens (all must occur)."""
+        ...
+
+    def pipelined(self, con: Any) -> AbstractContextManager[Any]:
+        """A block whose statements may be sent without waiting for each answer (those
+        whose rows are fetched still wait)."""
         ...
 
     def retryable(self, err: BaseException) -> bool:
@@ -143,6 +149,9 @@ class SQLiteDialect:
             '"' + " ".join(tok.replace('"', '""') for tok in phrase) + '"'
             for phrase in phrases if phrase)
 
+    def pipelined(self, con: Any) -> AbstractContextManager[Any]:
+        return nullcontext()  # in-process: there are no round trips to save
+
     def retryable(self, err: BaseException) -> bool:
         return False  # writers wait for the lock (timeout 30 s) instead
 
@@ -204,8 +213,14 @@ class PostgresDialect:
                 "key TSVECTOR NOT NULL)",
                 f"CREATE INDEX IF NOT EXISTS {table}_key ON {table} USING GIN (key)"]
 
+    #: characters of key text indexed per row: a tsvector holds at most 1 MB (and word
+    #: positions stop counting at 16,383), so a huge text is indexed by its beginning
+    #: rather than failing its whole batch
+    MAX_KEY = 200_000
+
     def fts_insert(self, table: str) -> str:
-        return f"INSERT INTO {table}(rowid, key) VALUES (?, to_tsvector('simple', ?))"
+        return (f"INSERT INTO {table}(rowid, key) VALUES "
+                f"(?, to_tsvector('simple', left(?, {self.MAX_KEY})))")
 
     def fts_delete(self, table: str) -> str:
         return f"DELETE FROM {table} WHERE rowid = ?"
@@ -218,6 +233,11 @@ class PostgresDialect:
         return " & ".join(
             "(" + " <-> ".join(_tsquery_operand(tok) for tok in phrase) + ")"
             for phrase in phrases if phrase)
+
+    def pipelined(self, con: Any) -> AbstractContextManager[Any]:
+        # libpq pipeline mode: a batch costs a few round trips, not one per statement
+        cm: AbstractContextManager[Any] = con.pipeline()
+        return cm
 
     def retryable(self, err: BaseException) -> bool:
         # 40P01 deadlock_detected, 40001 serialization_failure

@@ -291,7 +291,8 @@ class Store:
         for attempt in range(_WRITE_TRIES):
             self._exec("BEGIN")
             try:
-                result = self._write_all(articles, now)
+                with self.dialect.pipelined(self.con):
+                    result = self._write_all(articles, now)
                 self._exec("COMMIT")
                 return result
             except BaseException as err:
@@ -384,8 +385,8 @@ class Store:
         return old is not None
 
     def _delete_children(self, pk: int) -> None:
-        for (qpk,) in self._all("SELECT pk FROM quotes WHERE article_pk = ?", (pk,)):
-            self._exec(self.dialect.fts_delete("quote_fts"), (qpk,))
+        self._exec("DELETE FROM quote_fts WHERE rowid IN "
+                   "(SELECT pk FROM quotes WHERE article_pk = ?)", (pk,))
         self._exec(self.dialect.fts_delete("article_fts"), (pk,))
         for table in ("mentions", "entities", "quotes", "events"):
             self._exec(f"DELETE FROM {table} WHERE article_pk = ?", (pk,))
