@@ -1,5 +1,6 @@
-"""The article store: ingest analysed articles into an embedded database (SQLite, one file)
-and query them. See ``docs/store.md``.
+"""The article store: ingest analysed articles into a database (a SQLite file, or
+PostgreSQL for shared deployments: ``postgresql://user@host/dbname``) and query them. See
+``docs/store.md``.
 
 >>> from marsad.store import Store, Filters
 >>> with Store.open("marsad.db") as store:                     # doctest: +SKIP
