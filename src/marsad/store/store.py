@@ -96,7 +96,7 @@ def _cursor(value: str | None) -> int:
         n = int(value, 36)
     except ValueError:
         n = -1
-    if n < 0:
+    if not 0 <= n < 2**62:  # beyond that a database integer overflows
         raise QueryError(detail=f"cursor {value!r} is not one this server gave out; "
                          "pass the 'next' value of the previous page")
     return n
