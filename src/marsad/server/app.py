@@ -44,6 +44,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "frame-ancestors 'none'; form-action 'self'")
 TOKEN_ENV = "MARSAD_TOKEN"
+#: page sizes: bounded here so that no number reaches the database unchecked
+Limit = Annotated[int, Query(ge=1, le=100_000)]
 _log = logging.getLogger("marsad.server")
 
 
@@ -61,6 +63,19 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+def _secure(request: Request, response: Response) -> Response:
+    """The security headers every response carries (the API docs pages load their
+    scripts from a CDN, so they go without the Content-Security-Policy)."""
+    if not request.url.path.startswith(("/docs", "/redoc")):
+        response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -122,14 +137,9 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
                     ) -> Response:
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > max_body):
-            return _error(413, "too-large", f"request bodies are limited to {max_body} bytes")
-        response = await call_next(request)
-        if not request.url.path.startswith(("/docs", "/redoc")):
-            response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+            return _secure(request, _error(413, "too-large",
+                                           f"request bodies are limited to {max_body} bytes"))
+        return _secure(request, await call_next(request))
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, err: ApiError) -> JSONResponse:
@@ -150,12 +160,12 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
         return _error(err.status_code, "http", str(err.detail))
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, err: Exception) -> JSONResponse:
+    async def unexpected(request: Request, err: Exception) -> Response:
         # the traceback goes to the server's log, never to the client
         _log.error("unexpected error on %s %s", request.method, request.url.path,
                    exc_info=err)
-        return _error(500, "internal", "the server failed on this request; the details "
-                      "are in the server's log")
+        return _secure(request, _error(500, "internal", "the server failed on this request; "
+                                       "the details are in the server's log"))
 
     def run(fn: Callable[[Store], Any]) -> Any:
         with state.lock:
@@ -228,7 +238,7 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
         return run(lambda s: s.stats())
 
     @app.get("/api/articles", tags=["store"], summary="Stored articles (paginated)")
-    def articles(f: Annotated[Filters, _filters_dep()], limit: int = 50,
+    def articles(f: Annotated[Filters, _filters_dep()], limit: Limit = 50,
                  cursor: str | None = None) -> Any:
         return run(lambda s: s.articles(f, limit, cursor).to_json())
 
@@ -244,7 +254,7 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
              description="format=json (default, paginated) or one of the export formats "
              "gdelt (GDELT 2.0, 61 tab-separated columns) and plover (JSON lines), which "
              "return every event that passes the filters.")
-    def events(f: Annotated[Filters, _filters_dep()], limit: int = 50,
+    def events(f: Annotated[Filters, _filters_dep()], limit: Limit = 50,
                cursor: str | None = None,
                format: Annotated[str, Query(pattern="^(json|gdelt|plover)$")] = "json"
                ) -> Any:
@@ -271,15 +281,15 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
 
     @app.get("/api/network", tags=["store"],
              summary="Who acts on whom: nodes and weighted edges")
-    def network(f: Annotated[Filters, _filters_dep()], limit: int = 300) -> Any:
+    def network(f: Annotated[Filters, _filters_dep()], limit: Limit = 300) -> Any:
         return run(lambda s: s.network(f, limit))
 
     @app.get("/api/places", tags=["store"], summary="Events by place, for the map")
-    def places(f: Annotated[Filters, _filters_dep()], limit: int = 500) -> Any:
+    def places(f: Annotated[Filters, _filters_dep()], limit: Limit = 500) -> Any:
         return {"items": run(lambda s: s.places(f, limit))}
 
     @app.get("/api/actors", tags=["store"], summary="Actors of the corpus (paginated)")
-    def actors(q: str | None = None, type: str | None = None, limit: int = 50,
+    def actors(q: str | None = None, type: str | None = None, limit: Limit = 50,
                cursor: str | None = None) -> Any:
         return run(lambda s: s.actors(q, type, limit, cursor).to_json())
 
@@ -292,7 +302,7 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
         return out
 
     @app.get("/api/quotes", tags=["store"], summary="Quotations (paginated)")
-    def quotes(f: Annotated[Filters, _filters_dep()], limit: int = 50,
+    def quotes(f: Annotated[Filters, _filters_dep()], limit: Limit = 50,
                cursor: str | None = None) -> Any:
         return run(lambda s: s.quotes(f, limit, cursor).to_json())
 
@@ -300,7 +310,7 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
              summary="Full-text search over articles and quotations",
              description="Arabic is matched after normalisation and with proclitics split "
              "(القدس finds بالقدس). Each hit has a snippet and the match offsets.")
-    def search(q: Annotated[str, Query(min_length=1, max_length=500)], limit: int = 20,
+    def search(q: Annotated[str, Query(min_length=1, max_length=500)], limit: Limit = 20,
                cursor: str | None = None,
                kind: Annotated[str | None, Query(pattern="^(article|quote)$")] = None
                ) -> Any:
