@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(marsad.gold/1) reference and print precision/recall/F1 per part.")
     ev.add_argument("gold", nargs="+", metavar="GOLD", help="gold files or directories")
     ev.add_argument("--per-doc", action="store_true", help="also print one line per document")
+    ev.add_argument("--notes", action="store_true",
+                    help="also print what was missed or spurious, per document")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     for module in _COMMAND_MODULES:
         # each module adds subcommands that set `handler` (args -> exit status)
@@ -198,7 +200,7 @@ def _eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(report.format(per_doc=args.per_doc))
+        print(report.format(per_doc=args.per_doc, notes=args.notes))
     return 0
 
 
