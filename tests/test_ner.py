@@ -88,31 +88,8 @@ def test_batch_and_single_sentence_agree_on_names(tagger: NerTagger) -> None:
 
 
 def test_missing_model_dir_raises_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(DataFileError, match=r"weights\.npz.*train-ner"):
+    with pytest.raises(DataFileError, match=r"model\.crfsuite"):
         NerTagger.load(tmp_path)
-
-
-def test_corrupt_model_file_raises_a_clear_error(tagger: NerTagger, tmp_path: Path) -> None:
-    import shutil
-
-    for f in tagger.model_dir.iterdir():
-        if f.is_file():
-            shutil.copyfile(f, tmp_path / f.name)
-    (tmp_path / "weights.npz").write_bytes(b"not a zip file")
-    with pytest.raises(DataFileError, match="NER model"):
-        NerTagger.load(tmp_path)
-
-
-def test_tags_do_not_depend_on_how_sentences_are_batched(tagger: NerTagger) -> None:
-    # real ANERcorp test sentences of very different lengths: one batch (padded to the
-    # longest), one call per sentence, and the reverse order must all agree
-    sents = [[w for w, _ in s] for s in read_conll(
-        _shared(CAMEL / "ANERCorp_CamelLab_test.txt"))[:40]]
-    together = tagger.tag_sentences(sents)
-    assert len({len(s) for s in sents}) > 10
-    assert together == [tagger.tag(s) for s in sents]
-    assert together == tagger.tag_sentences(sents[::-1])[::-1]
-    assert sum(t != "O" for tags in together for t in tags) > 20
 
 
 def test_model_card_lists_every_shipped_file_with_its_hash(tagger: NerTagger) -> None:
@@ -141,7 +118,7 @@ def test_shipped_model_reproduces_its_recorded_test_score(
         tagger: NerTagger, camel_test_report: dict[str, dict[str, float]]) -> None:
     micro = camel_test_report["micro"]
     assert micro["support"] == 2285
-    # regression guard just below the level the shipped model reaches when trained
+    # regression guard at the level the shipped CRF reaches (0.708 when trained)
     assert micro["f1"] >= 0.70, micro
     card = json.loads((tagger.model_dir / "MODEL.json").read_text(encoding="utf-8"))
     recorded = card["scores"]["camel_test"]["micro"]["f1"]
@@ -227,59 +204,24 @@ def test_ner_command_tags_and_scores_a_file(tmp_path: Path,
     assert set(info["report"]["micro"]) >= {"precision", "recall", "f1", "support"}
 
 
-# -- training (needs the [train] extra) -----------------------------------------------
+# -- training --------------------------------------------------------------------------
 
-def test_smoke_training_writes_a_model_whose_numpy_inference_matches_torch(
-        tmp_path: Path) -> None:
-    torch = pytest.importorskip("torch")
-    import numpy as np
+def test_smoke_training_writes_a_model_that_loads_and_tags(tagger: NerTagger,
+                                                           tmp_path: Path) -> None:
+    from marsad.ner import train_model
 
-    from marsad.ner.network import Net, make_batch
-    from marsad.ner.train import train_model
-
-    sents = read_conll(_shared(CAMEL / "ANERCorp_CamelLab_train.txt"))[:150]
-    # a small vector table: the words of these sentences, random unit vectors
-    words = ["", *sorted({w for s in sents for w, _ in s})]
-    rng = np.random.default_rng(0)
-    vecs = rng.normal(size=(len(words), 16)).astype(np.float32)
-    vecs[0] = 0
-    with (tmp_path / "emb.npz").open("wb") as fh:
-        np.savez(fh, words=np.array(words), vectors=vecs.astype(np.float16))
-    out = tmp_path / "model"
-    summary = train_model(out, [], sentences=sents, embeddings=tmp_path / "emb.npz",
-                          epochs=2, hidden=16, char_filters=8, lex_dim=8, threads=1,
-                          memory_folds=3)
-    assert summary["train_sentences"] == 150 and len(summary["epochs"]) == 2
-    tagger = NerTagger.load(out)
-    net_np = tagger._net
-    # the same weights in torch give the same tag scores as the numpy inference
-    config = json.loads((out / "network.json").read_text(encoding="utf-8"))
-    v = config["vocabs"]
-    net = Net(net_np.emb, len(v["chars"]), len(v["procl"]), len(v["shapes"]),
-              len(v["memory"]), len(v["lex"]), len(config["tags"]), config["params"])
-    w = np.load(out / "weights.npz")
-    with torch.no_grad():
-        net.char_emb.weight.copy_(torch.from_numpy(w["char_emb"]))
-        net.conv.weight.copy_(torch.from_numpy(w["conv_w"]))
-        net.conv.bias.copy_(torch.from_numpy(w["conv_b"]))
-        net.procl_emb.weight.copy_(torch.from_numpy(w["procl_emb"]))
-        net.shape_emb.weight.copy_(torch.from_numpy(w["shape_emb"]))
-        net.mem_emb.weight.copy_(torch.from_numpy(w["mem_emb"]))
-        net.lex_emb.weight.copy_(torch.from_numpy(w["lex_emb"]))
-        lstm = net.lstm
-        for suffix, d in (("l0", "f"), ("l0_reverse", "b")):
-            getattr(lstm, "weight_ih_" + suffix).copy_(torch.from_numpy(w["w_ih_" + d]))
-            getattr(lstm, "weight_hh_" + suffix).copy_(torch.from_numpy(w["w_hh_" + d]))
-            getattr(lstm, "bias_ih_" + suffix).copy_(torch.from_numpy(w["b_" + d]))
-            getattr(lstm, "bias_hh_" + suffix).zero_()
-        net.out.weight.copy_(torch.from_numpy(w["out_w"]))
-        net.out.bias.copy_(torch.from_numpy(w["out_b"]))
-    net.eval()
-    test = [[w for w, _ in s] for s in read_conll(CAMEL / "ANERCorp_CamelLab_test.txt")[:12]]
-    ours = net_np.emissions(test)
-    batch = make_batch([([net_np.maker(x) for x in s], [0] * len(s)) for s in test])
-    with torch.no_grad():
-        theirs = net.emissions(batch).numpy()
-    for i, s in enumerate(test):
-        # the per-word cache holds float16 projections: close, not bit-identical
-        assert np.abs(ours[i, :len(s)] - theirs[i, :len(s)]).max() < 0.05
+    sents = read_conll(_shared(CAMEL / "ANERCorp_CamelLab_train.txt"))[:300]
+    shipped = tagger.model_dir
+    summary = train_model(tmp_path / "m", [], sentences=sents, dev_fraction=0.2,
+                          max_iterations=20, memory_folds=3,
+                          clusters=shipped / "clusters.tsv",
+                          gazetteer=shipped / "gazetteer.tsv")
+    assert summary["train_sentences"] == 240 and summary["dev_sentences"] == 60
+    assert {"model.crfsuite", "features.json", "memory.tsv"} <= set(summary["files"])
+    small = NerTagger.load(tmp_path / "m")
+    words = _toks("وقال الرئيس الأمريكي جورج بوش في واشنطن إن العراق سيبقى .")
+    tags = small.tag(words)
+    assert len(tags) == len(words) and set(tags) <= {
+        "O", *(f"{p}-{t}" for p in "BI" for t in ("PER", "LOC", "ORG", "MISC"))}
+    # even 240 training sentences find a good part of the held-out names
+    assert summary["dev"]["micro"]["f1"] > 0.3

@@ -9,7 +9,7 @@ the full name, an organisation's short form, a role phrase and its named holder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -79,7 +79,7 @@ class DictionaryLike(Protocol):
 
 
 class TaggerLike(Protocol):
-    def tag_sentences(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]: ...
+    def tag(self, words: Sequence[str]) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,19 +147,13 @@ class EntityResolver:
         known = self._starts
         self._can_start = [known[n] if n in known else self._starts_key(n) for n in norms]
         cands: list[_Cand] = []
-        bounds = []
         start = 0
         for sent in doc.sentences:
             i, j = words_in(words, sent, start)
             start = j
-            bounds.append((i, j))
-        # the tagger runs once per document (its sentences batched together)
-        tagged = self.tagger.tag_sentences(
-            [doc.text[w.start:w.end] for w in words[i:j]] for i, j in bounds) \
-            if self.tagger is not None else [[] for _ in bounds]
-        for (i, j), tags in zip(bounds, tagged, strict=True):
-            if tags:
-                cands.extend(self._tagged(tags, i, words))
+            if self.tagger is not None and j > i:
+                surfaces = [doc.text[w.start:w.end] for w in words[i:j]]
+                cands.extend(self._tagged(self.tagger.tag(surfaces), i, words))
             cands.extend(self._dictionary(norms, i, j))
             cands.extend(self._phrases(norms, i, j, doc.published))
             cands.extend(self._quoted(doc.text, words, norms, i, j))

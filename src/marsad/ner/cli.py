@@ -19,10 +19,9 @@ _TYPES = ("PER", "LOC", "ORG", "MISC")
 def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     tr = subparsers.add_parser(
         "train-ner", help="train the named-entity tagger",
-        description="Train the neural NER tagger (BiLSTM-CRF; needs the [train] extra: "
-        "gensim and torch) on CoNLL files (default: the ANERcorp CAMeL train split under "
-        "the shared data) and write the model files and MODEL.json. fastText word vectors "
-        "are built from the ANT corpus, or reused when already built.")
+        description="Train the NER CRF on CoNLL files (default: the ANERcorp CAMeL train "
+        "split under the shared data) and write the model files and MODEL.json. Word "
+        "clusters are built from the ANT corpus, or reused when already built.")
     tr.add_argument("--train", nargs="+", type=Path, metavar="FILE",
                     help="training files (token ... tag lines; default: "
                     "ANERCorp_CamelLab_train.txt in the shared data)")
@@ -33,11 +32,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     tr.add_argument("--dev-fraction", type=float, default=0.0,
                     help="hold out this last part of the training data and score it "
                     "(for tuning; the written model is then trained without it)")
-    tr.add_argument("--rebuild-embeddings", action="store_true",
-                    help="rebuild the word vectors even if a matching build exists")
-    tr.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
-    tr.add_argument("--epochs", type=int, help="training epochs (default: the tuned "
-                    "number)")
+    tr.add_argument("--rebuild-clusters", action="store_true",
+                    help="rebuild the word clusters even if a matching build exists")
     tr.set_defaults(handler=_train)
 
     ner = subparsers.add_parser(
@@ -70,10 +66,8 @@ def _train(args: argparse.Namespace) -> int:
     command = "marsad train-ner" + "".join(
         f" {shlex.quote(a)}" for a in sys.argv[2:]) if sys.argv[1:2] == ["train-ner"] \
         else "marsad train-ner"
-    extra = {"epochs": args.epochs} if args.epochs else {}
-    summary = train_shipped(out, train, shared, rebuild_embeddings=args.rebuild_embeddings,
-                            command=command, dev_fraction=args.dev_fraction,
-                            threads=args.threads, log=print, **extra)
+    summary = train_shipped(out, train, shared, rebuild_clusters=args.rebuild_clusters,
+                            command=command, dev_fraction=args.dev_fraction)
     print(f"trained on {summary['train_sentences']} sentences "
           f"({summary['train_tokens']} tokens) in {summary['seconds_total']} s; "
           f"model written to {out}")

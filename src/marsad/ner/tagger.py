@@ -1,23 +1,18 @@
-"""The shipped NER tagger: a BiLSTM-CRF run in numpy (see :mod:`marsad.ner.neural`)."""
+"""The shipped NER tagger: a linear-chain CRF (python-crfsuite) over cached features."""
 
 from __future__ import annotations
 
 import json
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import numpy as np
+import pycrfsuite
 
 from ..errors import DataFileError
 from ..resources import data_path, load_lexicon
 from ..text.tokenize import Lexicon, Tokenizer
-from .inputs import InputMaker, Vocabs
-from .neural import NeuralNet
-from .resources_io import load_gazetteer, load_memory
-
-#: the files a model directory must have
-REQUIRED = ("weights.npz", "network.json", "embeddings.npz")
+from .features import FeatureConfig, FeatureExtractor, NerResources
+from .resources_io import load_clusters, load_gazetteer, load_memory
 
 
 def default_model_dir() -> Path:
@@ -29,8 +24,10 @@ class NerTagger:
     """Tags sentences of surface words (punctuation separate, clitics attached, as in
     ANERcorp) with BIO tags over PER, ORG, LOC and MISC."""
 
-    def __init__(self, net: NeuralNet, model_dir: Path) -> None:
-        self._net = net
+    def __init__(self, crf: pycrfsuite.Tagger, extractor: FeatureExtractor,
+                 model_dir: Path) -> None:
+        self._crf = crf
+        self._fx = extractor
         self.model_dir = model_dir
 
     @classmethod
@@ -38,39 +35,47 @@ class NerTagger:
         """Load a model directory (default: the shipped model). Pass the pipeline's
         ``lexicon`` to share it instead of loading the word list a second time."""
         d = Path(model_dir) if model_dir is not None else default_model_dir()
-        for name in REQUIRED:
-            if not (d / name).is_file():
-                raise DataFileError(path=str(d / name), detail="NER model file not found; "
+        model = d / "model.crfsuite"
+        conf = d / "features.json"
+        for need in (model, conf):
+            if not need.is_file():
+                raise DataFileError(path=str(need), detail="NER model file not found; "
                                     "retrain it with 'marsad train-ner'")
         try:
-            config = json.loads((d / "network.json").read_text(encoding="utf-8"))
-            with np.load(d / "embeddings.npz") as npz:
-                words = npz["words"].tolist()
-                vectors = npz["vectors"]
-            with np.load(d / "weights.npz") as npz:
-                weights = {k: npz[k] for k in npz.files}
-            tags = [str(t) for t in config["tags"]]
-            vocabs = Vocabs.from_lists(words, config["vocabs"])
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as err:
-            raise DataFileError(path=str(d), detail=f"unreadable NER model: {err}") from err
-        weights["emb"] = vectors
+            config = FeatureConfig.from_json(json.loads(conf.read_text(encoding="utf-8")))
+        except (ValueError, OSError) as err:
+            raise DataFileError(path=str(conf), detail=str(err)) from err
+        names: tuple[str, ...] = ()
+        clusters: dict[str, tuple[str, ...]] = {}
+        if (d / "clusters.tsv").is_file():
+            names, clusters = load_clusters(d / "clusters.tsv")
         gazetteer = load_gazetteer(d / "gazetteer.tsv") if (d / "gazetteer.tsv").is_file() \
             else {}
         memory = load_memory(d / "memory.tsv") if (d / "memory.tsv").is_file() else {}
-        maker = InputMaker(vocabs, Tokenizer(lexicon or load_lexicon()), memory, gazetteer)
+        crf = pycrfsuite.Tagger()
         try:
-            net = NeuralNet(weights, tags, maker)
-        except (KeyError, ValueError, IndexError) as err:
-            raise DataFileError(path=str(d / "weights.npz"),
-                                detail=f"weights do not fit the network: {err}") from err
-        return cls(net, d)
+            crf.open(str(model))
+        except (OSError, ValueError) as err:
+            raise DataFileError(path=str(model), detail=str(err)) from err
+        known = frozenset(attr for attr, _ in crf.info().state_features)
+        res = NerResources(clusters, names, gazetteer, memory)
+        extractor = FeatureExtractor(config, res, Tokenizer(lexicon or load_lexicon()), known=known)
+        return cls(crf, extractor, d)
 
     def tag(self, words: Sequence[str]) -> list[str]:
         """BIO tags (``B-PER``, ``I-ORG``, ``O``, ...) for one sentence of words."""
         if not words:
             return []
-        return self._net.tag([words])[0]
+        tags: list[str] = self._crf.tag(self._fx.sentence(words))
+        return tags
 
     def tag_sentences(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
-        """Tags for consecutive sentences (e.g. one article), computed as one batch."""
-        return self._net.tag([list(s) for s in sentences])
+        """Tags for consecutive sentences (e.g. one article): other mentions of a name
+        nearby in the batch inform each mention (the model's "doc" features)."""
+        sents = [list(s) for s in sentences]
+        out: list[list[str]] = [[] for _ in sents]
+        idx = [i for i, s in enumerate(sents) if s]
+        tag = self._crf.tag
+        for i, x in zip(idx, self._fx.iter_document([sents[i] for i in idx]), strict=True):
+            out[i] = tag(x)
+        return out
