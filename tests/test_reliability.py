@@ -249,12 +249,12 @@ def test_reliability_post_analyze_json_record_with_wrong_types(api: Any) -> None
 # -- pathological text through the whole default pipeline ---------------------------------
 PATHOLOGICAL: dict[str, Callable[[], str]] = {
     "a million «": lambda: "«" * 1_000_000,
-    "« after every word, 300 KB": lambda: ("قال «" * 60_000),
+    "« after every word, 150 KB": lambda: ("قال «" * 30_000),
     "unclosed quotations × 5000": lambda: "وقال روحاني إن «إيران ستدافع عن القدس " * 5000,
     "unclosed quotations, one a line × 5000": lambda: "\n".join(
         f"وقال المتحدث رقم {i} إن «الوضع خطير" for i in range(5000)),
-    "quote marks of every kind × 10000": lambda: "قال \" « » “ ” ' {" * 10_000,
-    "300 KB of words, no punctuation": lambda: "وقال هنية وأكد روحاني واتهم ترامب " * 9000,
+    "quote marks of every kind × 5000": lambda: "قال \" « » “ ” ' {" * 5_000,
+    "150 KB of words, no punctuation": lambda: "وقال هنية وأكد روحاني واتهم ترامب " * 4500,
 }
 
 
