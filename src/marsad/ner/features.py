@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..text.normalize import normalize_key
-from ..text.tokenize import Tokenizer
+from ..text.tokenize import (
+    _ARTICLE_EXCEPTIONS,
+    _CONJ,
+    _IMPERFECTIVE,
+    _PREP,
+    MIN_REST_FREQ,
+    Tokenizer,
+)
 
 #: feature groups (for ablations); the shipped model's are in its features.json
 GROUPS = ("affix", "stem", "shape", "cluster", "gazetteer", "memory", "context2", "bigram",
@@ -141,9 +148,50 @@ class FeatureExtractor:
 
     # -- per word type ------------------------------------------------------------------
     def _split(self, key: str) -> tuple[str, str, str]:
-        """(proclitics, base with article, stem) of a normalised word."""
-        if key[:1] not in _CLITIC_START and _NO_SPLIT.fullmatch(key):
+        """(proclitics, base with article, stem) of a normalised word, as marsad's
+        tokenizer splits it. Words of Arabic letters only (nearly all) are decided on the
+        key with the tokenizer's own rules, without building tokens."""
+        if not _NO_SPLIT.fullmatch(key):
+            return self._split_tokens(key)
+        if key[:1] not in _CLITIC_START or len(key) < 2:
             return "", key, key
+        tok = self.tokenizer
+        no_split = tok.lexicon.no_split
+        splittable = tok._splittable
+        procl: list[str] = []
+        article = False
+        i = 0
+        if splittable(key, i, _CONJ):
+            procl.append(key[0])
+            i = 1
+        if splittable(key, i, _PREP):
+            procl.append(key[i])
+            i += 1
+            # ل + article with its alef dropped: للقدس
+            if key[i - 1] == "ل" and key.startswith("ل", i) and len(key) - i >= 3 \
+                    and key[i:] not in no_split and key[i:] != "له":
+                procl.append("ال")
+                article = True
+                i += 1
+        elif key.startswith("ك", i) and key.startswith("ال", i + 1) and len(key) - i - 3 >= 2:
+            procl.append("ك")
+            i += 1
+        elif key.startswith("س", i) and len(key) - i >= 4 and key[i + 1] in _IMPERFECTIVE \
+                and key[i:] not in no_split and tok._freq(key[i + 1:]) >= MIN_REST_FREQ:
+            procl.append("س")
+            i += 1
+        if key.startswith("ال", i) and key[i:] not in _ARTICLE_EXCEPTIONS \
+                and len(key) - i - 2 >= 2:
+            procl.append("ال")
+            article = True
+            i += 2
+        if not i:
+            return "", key, key
+        stem = key[i:]
+        return "+".join(procl), ("ال" + stem if article else stem), stem
+
+    def _split_tokens(self, key: str) -> tuple[str, str, str]:
+        """:meth:`_split` of a key that is not all Arabic letters (و2007, 80%, بي.)."""
         toks = self.tokenizer(key)
         words = [t for t in toks if t.kind in ("word", "number", "latin")]
         if len(toks) < 2 or len(words) != 1:
