@@ -34,17 +34,9 @@ class Output:
         self.root = root.rstrip("/") or "/"
         self.remote = is_uri(root)
         self._fs: Any = None
-        self._base = root
+        self._base = root.removeprefix("file://")
         if self.remote:
             self._fs, self._base = _fs(root)
-        else:
-            self._base = root.removeprefix("file://")
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"root": self.root}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["root"])  # type: ignore[misc]
 
     def path(self, rel: str) -> str:
         return f"{self._base.rstrip('/')}/{rel}"
