@@ -115,11 +115,15 @@ def _ray(todo: list[ShardSpec], context: WorkerContext, jobs: int | None,
             options["num_cpus"] = jobs or default_jobs()
         ray.init(address=address, **options)
         started = True
+    # quiet Ray Data for this run (marsad prints its own progress), as it was afterwards
+    logger = logging.getLogger("ray.data")
+    data_context = ray.data.DataContext.get_current()
+    saved = (logger.level, data_context.enable_progress_bars,
+             data_context.print_on_execution_start)
+    logger.setLevel(logging.ERROR)
+    data_context.enable_progress_bars = False
+    data_context.print_on_execution_start = False
     try:
-        logging.getLogger("ray.data").setLevel(logging.ERROR)
-        data_context = ray.data.DataContext.get_current()
-        data_context.enable_progress_bars = False
-        data_context.print_on_execution_start = False
         cpus = ray.cluster_resources().get("CPU", 1)  # type: ignore[no-untyped-call]
         size = jobs or max(1, int(cpus))
         specs = ray.data.from_items([{"spec": json.dumps(s.to_json())} for s in todo],
@@ -130,5 +134,7 @@ def _ray(todo: list[ShardSpec], context: WorkerContext, jobs: int | None,
         for row in ds.iter_rows():
             yield ShardResult.from_json(json.loads(str(row["result"])))
     finally:
+        logger.setLevel(saved[0])
+        data_context.enable_progress_bars, data_context.print_on_execution_start = saved[1:]
         if started:
             ray.shutdown()
