@@ -225,3 +225,21 @@ def test_smoke_training_writes_a_model_that_loads_and_tags(tagger: NerTagger,
         "O", *(f"{p}-{t}" for p in "BI" for t in ("PER", "LOC", "ORG", "MISC"))}
     # even 240 training sentences find a good part of the held-out names
     assert summary["dev"]["micro"]["f1"] > 0.3
+
+
+def test_numpy_tagger_gives_the_crfsuite_tags_on_real_sentences(tagger: NerTagger) -> None:
+    """The pipeline tags with the CRF's weights in numpy (marsad.ner.linear); crfsuite on
+    the same features must agree sentence by sentence, per sentence and per document."""
+    from marsad.ner.features import FeatureExtractor
+
+    sents = read_conll(_shared(CAMEL / "ANERCorp_CamelLab_test.txt"))[:300]
+    words = [[w for w, _ in s] for s in sents]
+    fx = tagger._fx
+    strings = FeatureExtractor(fx.config, fx.res, fx.tokenizer, known=fx.known)
+    crf = tagger._crf
+    per_sentence = [crf.tag(strings.sentence(w)) for w in words]
+    assert tagger.tag_each(words) == per_sentence
+    assert [tagger.tag(w) for w in words[:50]] == per_sentence[:50]
+    per_document = [crf.tag(f) for f in strings.document(words)]
+    assert tagger.tag_sentences(words) == per_document
+    assert any(t != "O" for tags in per_document for t in tags)

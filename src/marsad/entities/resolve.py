@@ -81,6 +81,8 @@ class DictionaryLike(Protocol):
 class TaggerLike(Protocol):
     def tag(self, words: Sequence[str]) -> list[str]: ...
 
+    def tag_each(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Nouns:
@@ -147,13 +149,20 @@ class EntityResolver:
         known = self._starts
         self._can_start = [known[n] if n in known else self._starts_key(n) for n in norms]
         cands: list[_Cand] = []
+        ranges: list[tuple[int, int]] = []
         start = 0
         for sent in doc.sentences:
             i, j = words_in(words, sent, start)
             start = j
-            if self.tagger is not None and j > i:
-                surfaces = [doc.text[w.start:w.end] for w in words[i:j]]
-                cands.extend(self._tagged(self.tagger.tag(surfaces), i, words))
+            ranges.append((i, j))
+        tags: list[list[str]] = []
+        if self.tagger is not None:
+            text = doc.text
+            tags = self.tagger.tag_each(
+                [[text[w.start:w.end] for w in words[i:j]] for i, j in ranges])
+        for k, (i, j) in enumerate(ranges):
+            if tags and tags[k]:
+                cands.extend(self._tagged(tags[k], i, words))
             cands.extend(self._dictionary(norms, i, j))
             cands.extend(self._phrases(norms, i, j, doc.published))
             cands.extend(self._quoted(doc.text, words, norms, i, j))

@@ -123,8 +123,13 @@ class FeatureExtractor:
     """Turns sentences of surface words into crfsuite feature lists."""
 
     def __init__(self, config: FeatureConfig, resources: NerResources,
-                 tokenizer: Tokenizer, known: frozenset[str] | None = None) -> None:
+                 tokenizer: Tokenizer, known: frozenset[str] | None = None,
+                 offset_lists: bool = True) -> None:
         self.config = config
+        #: build each type's offset-prefixed context lists (``_TypeFeats.shifted``), which
+        #: :meth:`sentence` and :meth:`document` need; the numpy tagger
+        #: (:mod:`marsad.ner.linear`) reads ``ctx`` instead and turns this off
+        self.offset_lists = offset_lists
         self.res = resources
         self.tokenizer = tokenizer
         #: when set (at tagging time: the model's attributes), other features are dropped
@@ -297,7 +302,7 @@ class FeatureExtractor:
             left = [f for f in left if f in self.known]
             right = [f for f in right if f in self.known]
         shifted: list[list[str]] = []
-        for off in range(-self._window, self._window + 1):
+        for off in range(-self._window, self._window + 1) if self.offset_lists else ():
             prefix = f"{off:+d}"
             got = [prefix + f for f in ctx] if off else []
             if self.known is not None:
@@ -320,9 +325,15 @@ class FeatureExtractor:
         """:meth:`document` one sentence at a time (the features of a long batch are
         never all in memory at once)."""
         tfss = [[self.type_feats(w) for w in words] for words in sentences]
+        for tfs, docs in zip(tfss, self.doc_features(tfss), strict=True):
+            yield self._compose(tfs, docs)
+
+    def doc_features(self, tfss: Sequence[Sequence[_TypeFeats]]
+                     ) -> Iterator[list[list[str]] | None]:
+        """Per sentence, the "doc" features of each word (``None``: the group is off)."""
         if "doc" not in self._groups:
-            for tfs in tfss:
-                yield self._compose(tfs, None)
+            for _ in tfss:
+                yield None
             return
         where: dict[str, list[tuple[int, int]]] = {}
         for j, tfs in enumerate(tfss):
@@ -363,14 +374,35 @@ class FeatureExtractor:
                 if known is None or dn in known:
                     feats[dn] = None
                 docs.append(list(feats))
-            yield self._compose(tfs, docs)
+            yield docs
 
-    def _compose(self, tfs: list[_TypeFeats], docs: list[list[str]] | None
+    def bigram_features(self, tfs: Sequence[_TypeFeats], i: int) -> list[str]:
+        """The word-pair features of position ``i`` (empty when the group is off)."""
+        if "bigram" not in self._groups:
+            return []
+        n = len(tfs)
+        bigrams = self._bigrams
+        tf = tfs[i]
+        prev = tfs[i - 1] if i else None
+        pk = prev.key if prev is not None else "<s>"
+        ps = prev.stem if prev is not None else "<s>"
+        nk = tfs[i + 1].key if i + 1 < n else "</s>"
+        if bigrams is None:
+            return ["bl=" + pk + "|" + tf.key, "br=" + tf.key + "|" + nk,
+                    "bs=" + ps + "|" + tf.stem]
+        feats: list[str] = []
+        if pk in bigrams["bl="].get(tf.key, ()):
+            feats.append("bl=" + pk + "|" + tf.key)
+        if tf.key in bigrams["br="].get(nk, ()):
+            feats.append("br=" + tf.key + "|" + nk)
+        if ps in bigrams["bs="].get(tf.stem, ()):
+            feats.append("bs=" + ps + "|" + tf.stem)
+        return feats
+
+    def _compose(self, tfs: Sequence[_TypeFeats], docs: list[list[str]] | None
                  ) -> list[list[str]]:
         n = len(tfs)
         window = self._window
-        bigram = "bigram" in self._groups
-        bigrams = self._bigrams
         out: list[list[str]] = []
         for i, tf in enumerate(tfs):
             feats = list(tf.own)
@@ -385,21 +417,7 @@ class FeatureExtractor:
                     feats += tfs[j].shifted[window + off]
                 elif j == n:
                     feats.append("EOS")
-            if bigram:
-                prev = tfs[i - 1] if i else None
-                pk = prev.key if prev is not None else "<s>"
-                ps = prev.stem if prev is not None else "<s>"
-                nk = tfs[i + 1].key if i + 1 < n else "</s>"
-                if bigrams is None:
-                    feats += ("bl=" + pk + "|" + tf.key, "br=" + tf.key + "|" + nk,
-                              "bs=" + ps + "|" + tf.stem)
-                else:
-                    if pk in bigrams["bl="].get(tf.key, ()):
-                        feats.append("bl=" + pk + "|" + tf.key)
-                    if tf.key in bigrams["br="].get(nk, ()):
-                        feats.append("br=" + tf.key + "|" + nk)
-                    if ps in bigrams["bs="].get(tf.stem, ()):
-                        feats.append("bs=" + ps + "|" + tf.stem)
+            feats += self.bigram_features(tfs, i)
             if docs is not None and docs[i]:
                 feats += docs[i]
             out.append(feats)

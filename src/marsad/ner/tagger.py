@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pycrfsuite
 
@@ -12,6 +13,7 @@ from ..errors import DataFileError
 from ..resources import data_path, load_lexicon
 from ..text.tokenize import Lexicon, Tokenizer
 from .features import FeatureConfig, FeatureExtractor, NerResources
+from .linear import LinearCrf
 from .resources_io import load_clusters, load_gazetteer, load_memory
 
 
@@ -25,10 +27,14 @@ class NerTagger:
     ANERcorp) with BIO tags over PER, ORG, LOC and MISC."""
 
     def __init__(self, crf: pycrfsuite.Tagger, extractor: FeatureExtractor,
-                 model_dir: Path) -> None:
+                 model_dir: Path, info: Any = None) -> None:
         self._crf = crf
         self._fx = extractor
         self.model_dir = model_dir
+        info = info if info is not None else crf.info()
+        # the same model scored in numpy from cached per-word-type vectors (same tags)
+        self._linear = LinearCrf(crf.labels(), info.state_features, info.transitions,
+                                 extractor)
 
     @classmethod
     def load(cls, model_dir: Path | None = None, lexicon: Lexicon | None = None) -> NerTagger:
@@ -57,25 +63,25 @@ class NerTagger:
             crf.open(str(model))
         except (OSError, ValueError) as err:
             raise DataFileError(path=str(model), detail=str(err)) from err
-        known = frozenset(attr for attr, _ in crf.info().state_features)
+        info = crf.info()
+        known = frozenset(attr for attr, _ in info.state_features)
         res = NerResources(clusters, names, gazetteer, memory)
-        extractor = FeatureExtractor(config, res, Tokenizer(lexicon or load_lexicon()), known=known)
-        return cls(crf, extractor, d)
+        extractor = FeatureExtractor(config, res, Tokenizer(lexicon or load_lexicon()), known=known,
+                                     offset_lists=False)
+        return cls(crf, extractor, d, info)
 
     def tag(self, words: Sequence[str]) -> list[str]:
         """BIO tags (``B-PER``, ``I-ORG``, ``O``, ...) for one sentence of words."""
         if not words:
             return []
-        tags: list[str] = self._crf.tag(self._fx.sentence(words))
-        return tags
+        return self._linear.tag_sentences([words])[0]
+
+    def tag_each(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """:meth:`tag` for each sentence (each its own context), decoded together: the
+        fast path for the pipeline, which tags an article's sentences one by one."""
+        return self._linear.tag_sentences(sentences)
 
     def tag_sentences(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
         """Tags for consecutive sentences (e.g. one article): other mentions of a name
         nearby in the batch inform each mention (the model's "doc" features)."""
-        sents = [list(s) for s in sentences]
-        out: list[list[str]] = [[] for _ in sents]
-        idx = [i for i, s in enumerate(sents) if s]
-        tag = self._crf.tag
-        for i, x in zip(idx, self._fx.iter_document([sents[i] for i in idx]), strict=True):
-            out[i] = tag(x)
-        return out
+        return self._linear.tag_sentences([list(s) for s in sentences], document=True)
