@@ -119,6 +119,24 @@ def _shape(word: str) -> str:
     return "ar"
 
 
+def _nearest(occ: Sequence[tuple[int, int]], j: int, i: int, win: int, cap: int
+             ) -> list[tuple[int, int]]:
+    """The first ``cap`` occurrences other than ``(j, i)`` in the order of
+    ``(abs(jj - j), jj, ii)``, found by walking out from sentence ``j`` (``occ`` is sorted):
+    sorting every occurrence in the window for each word was quadratic in a word repeated
+    within one long sentence."""
+    out: list[tuple[int, int]] = []
+    for d in range(win + 1):
+        for jj in (j,) if d == 0 else (j - d, j + d):
+            k = bisect_left(occ, (jj, -1))
+            while k < len(occ) and occ[k][0] == jj:
+                if jj != j or occ[k][1] != i:
+                    out.append(occ[k])
+                    if len(out) == cap:
+                        return out
+                k += 1
+    return out
+
 class FeatureExtractor:
     """Turns sentences of surface words into crfsuite feature lists."""
 
@@ -356,10 +374,10 @@ class FeatureExtractor:
                 if hi - lo < 2:
                     docs.append([])
                     continue
-                others = [(jj, ii) for jj, ii in occ[lo:hi] if jj != j or ii != i]
-                if len(others) > cap:
-                    others = [(jj, ii) for _, jj, ii in
-                              sorted((abs(jj - j), jj, ii) for jj, ii in others)[:cap]]
+                if hi - lo - 1 > cap:  # (the word itself is one of occ[lo:hi])
+                    others = _nearest(occ, j, i, win, cap)
+                else:
+                    others = [(jj, ii) for jj, ii in occ[lo:hi] if jj != j or ii != i]
                 feats: dict[str, None] = {}
                 for jj, ii in others:
                     got = contrib.get((jj, ii))
