@@ -124,6 +124,9 @@ class _View:
                          if doc.headline is not None else None)
         # entity mentions: start token -> (end token, entity)
         self.entities: dict[str, Entity] = {}
+        #: single word -> (first mention's start, entity) of what it may shorten, built on
+        #: first use by _short_form
+        self.short_forms: dict[str, list[tuple[int, Entity]]] | None = None
         self.mention_at: dict[int, tuple[int, Entity]] = {}
         self.mention_end: dict[int, tuple[int, Entity]] = {}
         self.covered = [False] * n
@@ -1082,24 +1085,32 @@ def _bare_verb(word: str, table: Mapping[str, Verb]) -> Verb | None:
 
 def _short_form(v: _View, word: str, before: int) -> Entity | None:
     """The entity a single word shortens: the surname of a person or the head word of an
-    organisation named earlier (``الغفراني``, ``المرصد``)."""
+    organisation named earlier (``الغفراني``, ``المرصد``). Of several, the one named
+    first latest (the first in document order on a tie)."""
+    if v.short_forms is None:
+        # indexed once per document: scanning every mention per call was quadratic
+        index: dict[str, list[tuple[int, Entity]]] = {}
+        for ent in v.entities.values():
+            if ent.type not in ("PER", "ORG"):
+                continue
+            first_at = min((m.start for m in ent.mentions), default=None)
+            if first_at is None:
+                continue
+            for m in ent.mentions:
+                parts = _mention_words(m.text)
+                if len(parts) < 2:
+                    continue
+                cands = index.setdefault(
+                    _bare_word(parts[-1] if ent.type == "PER" else parts[0]), [])
+                if not cands or cands[-1][1] is not ent:
+                    cands.append((first_at, ent))
+        v.short_forms = index
+    limit = v.toks[before].start
     best: Entity | None = None
     best_at = -1
-    for ent in v.entities.values():
-        if ent.type not in ("PER", "ORG"):
-            continue
-        first_at = min((m.start for m in ent.mentions), default=None)
-        if first_at is None or first_at > v.toks[before].start:
-            continue
-        for m in ent.mentions:
-            parts = _mention_words(m.text)
-            if not parts:
-                continue
-            cand = _bare_word(parts[-1] if ent.type == "PER" else parts[0])
-            hit = cand == word
-            if hit and len(parts) > 1 and first_at > best_at:
-                best, best_at = ent, first_at
-                break
+    for first_at, ent in v.short_forms.get(word, ()):
+        if best_at < first_at <= limit:
+            best, best_at = ent, first_at
     return best
 
 
