@@ -13,8 +13,10 @@ import time
 from types import TracebackType
 
 
-class DocumentTimeout(Exception):
-    """Raised inside the analysing thread when its document is over budget."""
+class DocumentTimeout(BaseException):
+    """Raised inside the analysing thread when its document is over budget. A
+    BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the way
+    swallows it and lets the document run on."""
 
 
 _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc

@@ -11,6 +11,7 @@ import os
 import resource
 import shutil
 import time
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +84,15 @@ def error_record(err: MarsadError, spec: ShardSpec, raw: RawArticle | None = Non
             "id": raw.id if raw else None, "code": err.code, "message": str(err)}
 
 
+def _stage_of(err: BaseException) -> str:
+    """The pipeline stage that was running where ``err`` was raised."""
+    stage = "recover"
+    for frame, _ in traceback.walk_tb(err.__traceback__):
+        if frame.f_code is Pipeline.process.__code__:
+            stage = str(frame.f_locals.get("name", stage))
+    return stage
+
+
 class ShardWorker:
     """Analyses shards. Build once per worker process (it loads the pipeline)."""
 
@@ -99,14 +109,10 @@ class ShardWorker:
         try:
             with self.budget:
                 return self.pipeline(raw, self.context.repeated)
-        except StageError as err:
-            if isinstance(err.__cause__, DocumentTimeout):
-                raise self._timeout(err.data["stage"], raw) from None
-            raise
         except MarsadError:
             raise
-        except DocumentTimeout:
-            raise self._timeout("recover", raw) from None
+        except DocumentTimeout as err:
+            raise self._timeout(_stage_of(err), raw) from None
         except Exception as err:
             raise StageError(stage="recover", doc_id=raw.id or raw.where,
                              detail=f"{type(err).__name__}: {err}") from err
