@@ -59,8 +59,9 @@ class TimeBudget:
             return
         with self._cond:
             self._deadline = None
-            if self._fired == self._generation and kind is None:
-                # fired just as the document finished: take the pending exception back
+            if self._fired == self._generation:
+                # fired just as the document finished, or fired again while the first one
+                # was on its way out: take back any exception not delivered yet
                 _set_async_exc(self._target, None)
 
     def _watch(self) -> None:
@@ -75,4 +76,6 @@ class TimeBudget:
                     continue
                 _set_async_exc(self._target, id(DocumentTimeout))
                 self._fired = self._generation
-                self._deadline = None
+                # again shortly unless the thread leaves the budget: an exception that
+                # arrives while a gc callback runs is swallowed ("Exception ignored in")
+                self._deadline = time.monotonic() + 0.25
