@@ -81,3 +81,19 @@ def test_cli_missing_file_is_one_line_error() -> None:
 def test_cli_bad_date_is_a_usage_error() -> None:
     res = run(["analyze", str(SEED), "--published", "yesterday"])
     assert res.returncode == 2 and b"ISO date" in res.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_analyze_skips_an_article_over_the_time_budget_and_keeps_the_others(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str) -> None:
+    # a runaway-sized text (a reporting frame and an unclosed « repeated) next to the
+    # real seed article: the long one is an E009 error, the seed still comes out
+    runaway = tmp_path / "runaway.txt"
+    runaway.write_text("قال الرئيس إن «" * 40_000, encoding="utf-8")
+    status = main(["analyze", str(SEED), str(runaway), "--time-budget", "1",
+                   "--jobs", jobs])
+    out, err = capsys.readouterr()
+    assert status == 0
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert len(docs) == 1 and "سليماني" in docs[0]["text"]
+    assert "E009" in err and "runaway.txt" in err and "--time-budget" in err

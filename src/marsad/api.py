@@ -6,8 +6,9 @@ import itertools
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from .budget import DocumentTimeout, TimeBudget
 from .doc import Doc
-from .errors import MarsadError
+from .errors import MarsadError, TimeBudgetError
 from .pipeline import Pipeline
 from .recovery import RawArticle, RepeatedLines, iter_inputs
 from .recovery.inputs import sniff
@@ -36,15 +37,27 @@ def analyze_paths(paths: Iterable[str], pipeline: Pipeline | None = None
 
 def analyse_stream(items: Iterable[RawArticle | MarsadError], pipe: Pipeline,
                    repeated: RepeatedLines) -> Iterator[Doc | MarsadError]:
-    """Analyse read articles in order; read errors and analysis errors stay in place."""
+    """Analyse read articles in order; read errors and analysis errors stay in place. An
+    article over ``settings.time_budget`` seconds becomes a :class:`TimeBudgetError`."""
+    budget = TimeBudget(pipe.settings.time_budget)
     for item in items:
         if isinstance(item, MarsadError):
             yield item
             continue
-        try:
-            yield pipe(item, repeated)
-        except MarsadError as err:
-            yield err
+        yield analyse_within(pipe, item, repeated, budget)
+
+
+def analyse_within(pipe: Pipeline, raw: RawArticle, repeated: RepeatedLines,
+                   budget: TimeBudget) -> Doc | MarsadError:
+    """One article through the pipeline within a time budget; errors are returned."""
+    try:
+        with budget:
+            return pipe(raw, repeated)
+    except DocumentTimeout:
+        return TimeBudgetError(where=raw.where, seconds=budget.seconds)
+    except MarsadError as err:
+        return err
+
 
 
 def learn_then_stream(items: Iterator[RawArticle | MarsadError], pipe: Pipeline

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .api import analyse_stream, learn_then_stream
+from .api import analyse_stream, analyse_within, learn_then_stream
+from .budget import TimeBudget
 from .doc import Doc
 from .errors import MarsadError
 from .pipeline import Pipeline
 from .recovery import RawArticle, RepeatedLines, iter_inputs
 from .render import render_pretty
-from .settings import Settings
+from .settings import DEFAULT_TIME_BUDGET, Settings
 
 #: modules with more subcommands (``add_commands(subparsers)``)
 _COMMAND_MODULES: tuple[str, ...] = ("marsad.actors.cli", "marsad.ner.cli", "marsad.store.cli",
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--format", choices=("json", "jsonl", "pretty"),
                     help="output format (default: json for one article, else jsonl)")
     an.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    add_time_budget(an)
     an.add_argument("--tokens", action="store_true", help="include the token layer")
     an.add_argument("--boilerplate", action="append", default=[], type=Path, metavar="FILE",
                     help="extra boilerplate lexicon (mode<TAB>reason<TAB>phrase lines)")
@@ -99,7 +101,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings(published=args.published, source=args.source,
                     include_tokens=args.tokens, boilerplate_files=tuple(args.boilerplate),
-                    actor_files=tuple(args.actors))
+                    actor_files=tuple(args.actors), time_budget=args.time_budget)
+
+
+def add_time_budget(parser: argparse.ArgumentParser) -> None:
+    """``--time-budget SECONDS``: an article that takes longer is skipped with an error."""
+    parser.add_argument("--time-budget", type=float, default=DEFAULT_TIME_BUDGET,
+                        metavar="SECONDS", help="skip, with an error, an article that takes "
+                        "longer than this in the pipeline (default %(default)g; 0: no limit)")
 
 
 _WORKER: dict[str, Any] = {}
@@ -108,14 +117,14 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(settings: Settings, repeated: RepeatedLines) -> None:
     _WORKER["pipeline"] = Pipeline(settings)
     _WORKER["repeated"] = repeated
+    _WORKER["budget"] = TimeBudget(settings.time_budget)
 
 
 def _work(raw: RawArticle) -> tuple[bool, str]:
     pipe: Pipeline = _WORKER["pipeline"]
-    try:
-        doc = pipe(raw, _WORKER["repeated"])
-    except MarsadError as err:
-        return False, str(err)
+    doc = analyse_within(pipe, raw, _WORKER["repeated"], _WORKER["budget"])
+    if isinstance(doc, MarsadError):
+        return False, str(doc)
     return True, json.dumps(doc.to_json(include_tokens=pipe.settings.include_tokens),
                             ensure_ascii=False)
 

@@ -60,3 +60,9 @@ class GoldError(MarsadError):
 class DataFileError(MarsadError):
     code = "E008"
     template = "package data file {path} is missing or broken ({detail}). Reinstall marsad."
+
+
+class TimeBudgetError(MarsadError):
+    code = "E009"
+    template = ("{where}: the article took longer than the time budget of {seconds:g} s and "
+                "was skipped; give it more with --time-budget SECONDS (0: no limit)")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import SettingsError
 
+DEFAULT_TIME_BUDGET = 60.0
 DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "tokens", "entities", "quotes",
                                    "events")
 
@@ -42,6 +43,9 @@ class Settings:
     repeated_sample: int = 5000
     #: texts longer than this are cut, with a warning (code points)
     max_chars: int = 2_000_000
+    #: seconds one article may take in the pipeline before it is skipped with an error
+    #: (``marsad analyze``/``ingest --time-budget``; 0: no limit)
+    time_budget: float = DEFAULT_TIME_BUDGET
     #: lines with at most this many words and no final punctuation may be titles
     title_max_words: int = 30
     extra: tuple[tuple[str, str], ...] = field(default=())

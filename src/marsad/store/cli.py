@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..cli import iso_date
+from ..cli import add_time_budget, iso_date
 from ..pipeline import Pipeline
 from ..settings import Settings
 from .dialect import redact
@@ -43,6 +43,7 @@ def add_commands(subparsers: Any) -> None:
                      metavar="FILE", help="extra boilerplate lexicon")
     ing.add_argument("--actors", action="append", default=[], type=Path, metavar="FILE",
                      help="your own actor dictionary (TSV)")
+    add_time_budget(ing)
     ing.add_argument("--force", action="store_true",
                      help="analyse and store again articles that are stored already")
     ing.add_argument("--quiet", action="store_true", help="no progress bar or summary")
@@ -198,7 +199,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         return 2
     settings = Settings(published=args.published, source=args.source,
                         boilerplate_files=tuple(args.boilerplate),
-                        actor_files=tuple(args.actors))
+                        actor_files=tuple(args.actors), time_budget=args.time_budget)
     pipe = Pipeline(settings)
     total = None if args.quiet or not sys.stderr.isatty() else count_inputs(args.paths)
     bar = _Progress(total, args.quiet)
