@@ -93,7 +93,7 @@ class _TypeFeats:
     candidate: bool
 
 
-_MAX_CACHE = 500_000
+_MAX_CACHE = 80_000
 
 _PUNCT_CLASS = {".": "dot", "،": "comma", ",": "comma", "«": "quote", "»": "quote",
                 '"': "quote", "'": "quote", "(": "paren", ")": "paren", "-": "dash",

@@ -22,7 +22,7 @@ from .features import FeatureExtractor, _TypeFeats
 
 F64 = npt.NDArray[np.float64]
 
-_MAX_CACHE = 500_000
+_MAX_CACHE = 80_000
 
 
 class LinearCrf:
@@ -57,8 +57,10 @@ class LinearCrf:
                     if block is None:
                         block = blocks[attr[2:]] = np.zeros((2 * w + 1, n))
                     block[w + off] = matrix[k]
-        self._ctx_blocks = blocks
-        self._no_ctx = np.zeros((2 * w + 1, n))
+        # all blocks stacked (one fancy index and one sum per word type), and a zero block
+        self._ctx_index = {f: k for k, f in enumerate(blocks)}
+        self._ctx_stack = np.stack([*blocks.values(), np.zeros((2 * w + 1, n))])
+        self._no_ctx = self._ctx_stack[-1]
         self._trans = np.zeros((n, n))
         for (a, b), w in transitions.items():
             if a in index and b in index:
@@ -87,8 +89,9 @@ class LinearCrf:
             attrs = self._attrs
             rows = [k for f in tf.own if (k := attrs.get(f)) is not None]
             own = self._matrix[rows].sum(axis=0) if rows else self._zero
-            blocks = [b for f in tf.ctx if (b := self._ctx_blocks.get(f)) is not None]
-            shifted = np.sum(blocks, axis=0) if blocks else self._no_ctx
+            index = self._ctx_index
+            found = [k for f in tf.ctx if (k := index.get(f)) is not None]
+            shifted = self._ctx_stack[found].sum(axis=0) if found else self._no_ctx
             if len(self._types) >= _MAX_CACHE:
                 self._types.clear()
             got = self._types[word] = (tf, own, shifted)
@@ -123,6 +126,16 @@ class LinearCrf:
                     em[i] += self._matrix[k]
         return em
 
+    def _sentence_docs(self, types: Sequence[tuple[_TypeFeats, F64, F64]]
+                       ) -> list[list[str]] | None:
+        """The "doc" features of one sentence on its own: none unless a name candidate's
+        stem occurs twice in it (then as ``FeatureExtractor.doc_features`` gives them)."""
+        tfs = [t[0] for t in types]
+        stems = [tf.stem for tf in tfs if tf.candidate]
+        if len(stems) == len(set(stems)):
+            return None
+        return next(self._fx.doc_features([tfs]))
+
     def tag_sentences(self, sentences: Sequence[Sequence[str]], *, document: bool = False
                       ) -> list[list[str]]:
         """Tags of each sentence, decoded together (Viterbi padded to the longest). With
@@ -137,7 +150,7 @@ class LinearCrf:
         if document:
             docs = list(fx.doc_features([[t[0] for t in ts] for ts in types]))
         else:
-            docs = [next(fx.doc_features([[t[0] for t in ts]])) for ts in types]
+            docs = [self._sentence_docs(ts) for ts in types]
         ems = [self.emissions(ts, d) for ts, d in zip(types, docs, strict=True)]
         lengths = np.array([len(e) for e in ems])
         longest = int(lengths.max())
