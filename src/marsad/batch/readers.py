@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from ..errors import InputError, MarsadError, RecordError
-from ..recovery import RawArticle, decode_bytes, iter_inputs, record_to_raw
-from ..recovery.inputs import FIELDS, JSONL_SUFFIXES, SUPPORTED, sniff
+from ..recovery import RawArticle, decode_bytes, iter_inputs
+from ..recovery.inputs import FIELDS, JSONL_SUFFIXES, SUPPORTED, jsonl_record, safe_record, sniff
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 #: the record columns worth reading from a Parquet file (the others are ignored)
@@ -245,28 +245,8 @@ def _read_jsonl(spec: ShardSpec) -> Iterator[RawArticle | MarsadError]:
     with _open_lines(spec.source) as fh:
         lines = itertools.islice(fh, spec.start, spec.stop)
         for n, raw in enumerate(lines, spec.start + 1):
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-                warnings: list[str] = []
-            except UnicodeDecodeError:
-                line = raw.decode("utf-8", errors="replace")
-                warnings = [f"encoding: invalid UTF-8 in line {n}; replaced with U+FFFD"]
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield RecordError(where=f"{spec.source}:{n}", detail=f"invalid JSON ({err.msg})")
-                continue
-            yield _record(obj, spec.source, n, warnings)
-
-
-def _record(obj: Any, where: str, n: int | None, warnings: list[str] | None = None
-            ) -> RawArticle | MarsadError:
-    try:
-        return record_to_raw(obj, path=where, record=n, warnings=warnings)
-    except MarsadError as err:
-        return err
+            if raw.strip():
+                yield jsonl_record(raw, spec.source, n)
 
 
 def _plain(value: Any) -> Any:
@@ -289,7 +269,7 @@ def _read_parquet(spec: ShardSpec) -> Iterator[RawArticle | MarsadError]:
             if lo < hi:
                 table = pf.read_row_group(g, columns=columns).slice(lo - first, hi - lo)
                 for n, obj in enumerate(table.to_pylist(), lo + 1):
-                    yield _record({k: _plain(v) for k, v in obj.items()}, spec.source, n)
+                    yield safe_record({k: _plain(v) for k, v in obj.items()}, spec.source, n)
             first += rows
             if first >= spec.stop:
                 break
@@ -316,7 +296,7 @@ def _read_document(uri: str) -> Iterator[RawArticle | MarsadError]:
             return
         items = obj if isinstance(obj, list) else [obj]
         for i, item in enumerate(items, 1):
-            yield _record(item, uri, i if isinstance(obj, list) else None, warnings)
+            yield safe_record(item, uri, i if isinstance(obj, list) else None, warnings)
     else:
         yield RawArticle(body=text, kind="html" if kind == "html" else "text", path=uri,
                          warnings=tuple(warnings))

@@ -178,7 +178,7 @@ def _from_bytes(data: bytes, where: str, name: str | None) -> Iterator[RawArticl
             return
         items = obj if isinstance(obj, list) else [obj]
         for i, item in enumerate(items, 1):
-            yield _safe_record(item, where, i if isinstance(obj, list) else None, warnings)
+            yield safe_record(item, where, i if isinstance(obj, list) else None, warnings)
     elif kind == "html":
         yield RawArticle(body=text, kind="html", path=where, warnings=tuple(warnings))
     else:
@@ -212,25 +212,29 @@ def _jsonl(fh: BinaryIO | io.BytesIO | gzip.GzipFile, where: str
     n = 0
     try:
         for n, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-                warnings: list[str] = []
-            except UnicodeDecodeError:
-                line = raw.decode("utf-8", errors="replace")
-                warnings = [f"encoding: invalid UTF-8 in line {n}; replaced with U+FFFD"]
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield RecordError(where=f"{where}:{n}", detail=f"invalid JSON ({err.msg})")
-                continue
-            yield _safe_record(obj, where, n, warnings)
+            if raw.strip():
+                yield jsonl_record(raw, where, n)
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         yield InputError(where=f"{where}:{n + 1}", detail=f"stream broken: {err}")
 
 
-def _safe_record(obj: Any, path: str, n: int | None, warnings: list[str]
+def jsonl_record(raw: bytes, where: str, n: int) -> RawArticle | MarsadError:
+    """One line ``n`` of a JSONL file as an article, or the error that says why not
+    (invalid UTF-8 is replaced, with a warning)."""
+    try:
+        line = raw.decode("utf-8")
+        warnings: list[str] = []
+    except UnicodeDecodeError:
+        line = raw.decode("utf-8", errors="replace")
+        warnings = [f"encoding: invalid UTF-8 in line {n}; replaced with U+FFFD"]
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        return RecordError(where=f"{where}:{n}", detail=f"invalid JSON ({err.msg})")
+    return safe_record(obj, where, n, warnings)
+
+
+def safe_record(obj: Any, path: str, n: int | None, warnings: list[str] | None = None
                  ) -> RawArticle | MarsadError:
     try:
         return record_to_raw(obj, path=path, record=n, warnings=warnings)
