@@ -87,3 +87,11 @@ def test_inputs_missing_file_is_reported() -> None:
 def test_inputs_record_that_is_not_an_object() -> None:
     with pytest.raises(RecordError, match="expected a JSON object"):
         record_to_raw(["a"])
+
+
+def test_bundled_sample_folder_holds_only_articles() -> None:
+    # regression: a README inside examples/sample was read as a 502nd "article"
+    sample = Path(__file__).resolve().parents[1] / "examples" / "sample"
+    items = list(iter_inputs([str(sample)]))
+    assert all(isinstance(i, RawArticle) for i in items)
+    assert len(items) == 501
