@@ -6,7 +6,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -84,3 +88,28 @@ def check_output(schema_validator: jsonschema.Draft202012Validator
         for q in doc["quotes"]:
             assert text[q["start"]:q["end"]] == q["text"]
     return check
+
+
+@contextmanager
+def serve_in_thread(target: str) -> Iterator[str]:
+    """``marsad serve`` over a store (path or URL) on a free loopback port, in a thread:
+    yields the base URL, stops the server on exit. For the browser tests."""
+    import uvicorn
+
+    from marsad.server import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    srv = uvicorn.Server(uvicorn.Config(create_app(target), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +19,7 @@ pytest.importorskip("httpx")
 
 from fastapi.testclient import TestClient
 
+from conftest import serve_in_thread
 from marsad import Pipeline, Settings
 from marsad.recovery import RawArticle
 from marsad.server import create_app
@@ -256,28 +256,15 @@ def _hostile_doc(pipe: Pipeline) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory: pytest.TempPathFactory
                    ) -> Iterator[tuple[str, dict[str, Any]]]:
-    uvicorn = pytest.importorskip("uvicorn")
+    pytest.importorskip("uvicorn")
     pipe = Pipeline(Settings())
     store = build_store(tmp_path_factory.mktemp("xss") / "x.db", pipe, n=5)
     doc = _hostile_doc(pipe)
     store.write_batch([StoredArticle(doc, "hostile-xss", pipeline_version(pipe))])
     target = store.target
     store.close()
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    srv = uvicorn.Server(uvicorn.Config(create_app(target), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", doc
-    srv.should_exit = True
-    thread.join(10)
+    with serve_in_thread(target) as url:
+        yield url, doc
 
 
 def test_security_hostile_text_names_quotes_and_urls_render_as_text(

@@ -8,9 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +15,11 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi")
-uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("uvicorn")
 sync_api = pytest.importorskip("playwright.sync_api")
 
+from conftest import serve_in_thread  # noqa: E402
 from marsad import Pipeline, Settings  # noqa: E402
-from marsad.server import create_app  # noqa: E402
 from marsad.store import StoredArticle, pipeline_version  # noqa: E402
 from test_store import build_store  # noqa: E402
 
@@ -37,12 +34,6 @@ HOSTILE = ("وقال المتحدث <script>window.__pwned = 1</script> "
            "<img src=x onerror=\"window.__pwned = 2\"> إن الاجتماع انتهى في القاهرة.")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pipe = Pipeline(Settings())
@@ -51,17 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.write_batch([StoredArticle(hostile, "hostile", pipeline_version(pipe))])
     db = store.target
     store.close()
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serve_in_thread(db) as url:
+        yield url
 
 
 def _raw(text: str) -> Any:
