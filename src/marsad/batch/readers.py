@@ -14,18 +14,23 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import itertools
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, cast
 
-from ..errors import InputError, MarsadError, RecordError
-from ..recovery import RawArticle, decode_bytes, iter_inputs
-from ..recovery.inputs import FIELDS, JSONL_SUFFIXES, SUPPORTED, jsonl_record, safe_record, sniff
+from ..errors import InputError, MarsadError
+from ..recovery import RawArticle, iter_inputs
+from ..recovery.inputs import (
+    FIELDS,
+    JSONL_SUFFIXES,
+    SUPPORTED,
+    articles_from_bytes,
+    jsonl_record,
+    safe_record,
+)
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 #: the record columns worth reading from a Parquet file (the others are ignored)
@@ -281,22 +286,5 @@ def _read_document(uri: str) -> Iterator[RawArticle | MarsadError]:
         return
     with open_binary(uri) as fh:
         data = fh.read()
-    try:
-        text, warnings = decode_bytes(data, uri)
-    except MarsadError as err:
-        yield err
-        return
-    kind = sniff(text, uri.rsplit("/", 1)[-1].lower())
-    if kind in ("json", "jsonl"):
-        stream = io.StringIO(text)
-        try:
-            obj = json.load(stream)
-        except json.JSONDecodeError as err:
-            yield RecordError(where=uri, detail=f"invalid JSON ({err.msg} at line {err.lineno})")
-            return
-        items = obj if isinstance(obj, list) else [obj]
-        for i, item in enumerate(items, 1):
-            yield safe_record(item, uri, i if isinstance(obj, list) else None, warnings)
-    else:
-        yield RawArticle(body=text, kind="html" if kind == "html" else "text", path=uri,
-                         warnings=tuple(warnings))
+    # the same decoding and sniffing as a local file
+    yield from articles_from_bytes(data, uri, uri.rsplit("/", 1)[-1].lower())

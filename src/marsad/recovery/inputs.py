@@ -115,7 +115,7 @@ def iter_inputs(paths: list[str], *, stdin: BinaryIO | None = None
     for p in paths:
         if p == "-":
             stream = stdin if stdin is not None else _stdin()
-            yield from _from_bytes(stream.read(), "<stdin>", None)
+            yield from articles_from_bytes(stream.read(), "<stdin>", None)
             continue
         path = Path(p)
         if path.is_dir():
@@ -158,10 +158,12 @@ def _from_file(path: Path) -> Iterator[RawArticle | MarsadError]:
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         yield InputError(where=where, detail=str(err))
         return
-    yield from _from_bytes(data, where, name)
+    yield from articles_from_bytes(data, where, name)
 
 
-def _from_bytes(data: bytes, where: str, name: str | None) -> Iterator[RawArticle | MarsadError]:
+def articles_from_bytes(data: bytes, where: str, name: str | None
+                        ) -> Iterator[RawArticle | MarsadError]:
+    """The articles of one file's bytes (decoded, sniffed by ``name`` and content)."""
     try:
         text, warnings = decode_bytes(data, where)
     except MarsadError as err:
