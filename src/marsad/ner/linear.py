@@ -39,34 +39,34 @@ class LinearCrf:
         attrs: dict[str, int] = {}
         for attr, _label in state:
             attrs.setdefault(attr, len(attrs))
-        # one row per attribute, one column per label; a last row of zeros
-        matrix = np.zeros((len(attrs) + 1, n))
+        # one row per attribute, one column per label
+        matrix = np.zeros((len(attrs), n))
         for (attr, label), w in state.items():
             matrix[attrs[attr], index[label]] = w
         self._attrs = attrs
         self._matrix = matrix
         # a neighbour's feature f is the attribute "+1f", "-2f", ...: per f, its rows for
         # every offset (row window + offset; zeros where the model has no such attribute)
-        w = extractor._window
+        window = extractor._window
         blocks: dict[str, F64] = {}
         for attr, k in attrs.items():
             if attr[:1] in "+-" and attr[1:2].isdigit():
                 off = int(attr[:2])
-                if 0 < abs(off) <= w:
+                if 0 < abs(off) <= window:
                     block = blocks.get(attr[2:])
                     if block is None:
-                        block = blocks[attr[2:]] = np.zeros((2 * w + 1, n))
-                    block[w + off] = matrix[k]
+                        block = blocks[attr[2:]] = np.zeros((2 * window + 1, n))
+                    block[window + off] = matrix[k]
         # all blocks stacked (one fancy index and one sum per word type), and a zero block
         self._ctx_index = {f: k for k, f in enumerate(blocks)}
-        self._ctx_stack = np.stack([*blocks.values(), np.zeros((2 * w + 1, n))])
+        self._ctx_stack = np.stack([*blocks.values(), np.zeros((2 * window + 1, n))])
         self._no_ctx = self._ctx_stack[-1]
         self._trans = np.zeros((n, n))
-        for (a, b), w in transitions.items():
+        for (a, b), weight in transitions.items():
             if a in index and b in index:
-                self._trans[index[a], index[b]] = w
+                self._trans[index[a], index[b]] = weight
         self._fx = extractor
-        self._window = extractor._window
+        self._window = window
         self._zero = np.zeros(n)
         self._bos = self._row("BOS")
         self._eos = self._row("EOS")
