@@ -36,11 +36,11 @@ class Target:
     def __call__(self, data: bytes) -> int:
         """Analyse ``data``; the number of documents it gave (raises on a finding)."""
         from marsad.errors import MarsadError
-        from marsad.recovery.inputs import _from_bytes
+        from marsad.recovery.inputs import articles_from_bytes
 
         name = NAMES[data[0] % len(NAMES)] if data else None
         n = 0
-        for item in _from_bytes(data[1:], "<fuzz>", name):
+        for item in articles_from_bytes(data[1:], "<fuzz>", name):
             if isinstance(item, MarsadError):
                 if not str(item).startswith("E0") or "\n" in str(item):
                     raise AssertionError(f"unclear error: {item!r}")

@@ -23,8 +23,8 @@ from marsad.batch import (
     read_shard,
     run_batch,
 )
-from marsad.batch.budget import DocumentTimeout, TimeBudget
 from marsad.batch.readers import auto_shard_size
+from marsad.budget import DocumentTimeout, TimeBudget
 from marsad.cli import main
 from marsad.errors import MarsadError, SettingsError
 from marsad.recovery import RawArticle, iter_inputs

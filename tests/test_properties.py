@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from marsad import Pipeline
 from marsad.errors import MarsadError
 from marsad.recovery import RawArticle
-from marsad.recovery.inputs import _from_bytes
+from marsad.recovery.inputs import articles_from_bytes
 
 ARABICISH = st.lists(st.sampled_from(
     [*"قال روحانيإنأةىؤئـًٌ«»\"(){}.،؟!:\n-–ـ٠١٢ﻻﷲ", "\u200f", "\u202b", "\ufeff", "\r\n",
@@ -37,7 +37,7 @@ def test_properties_any_text_gives_valid_output(pipeline: Pipeline,
 def test_properties_any_bytes_give_a_doc_or_a_clear_error(
         pipeline: Pipeline, check_output: Callable[[dict[str, Any]], None], data: bytes) -> None:
     for name in (None, "x.jsonl", "x.json", "x.html"):
-        for item in _from_bytes(data, "<fuzz>", name):
+        for item in articles_from_bytes(data, "<fuzz>", name):
             if isinstance(item, MarsadError):
                 assert str(item).startswith("E0")
                 continue
