@@ -4,11 +4,12 @@ A linear-chain CRF scores a label at a token as the sum of the weights of the to
 active attributes, and a label pair by a transition weight. A token's attributes are its
 own word type's features plus each neighbour type's offset features (see
 :mod:`marsad.ner.features`), so the score vector of a word type's own features, and of
-its features as seen from each offset, can be summed once per type and cached. A sentence
-is then a few additions of cached vectors and a Viterbi pass, run for all the sentences of
-an article at once. The result is the same as ``pycrfsuite.Tagger.tag`` on the same
-features (the tests check it on the ANERcorp test split); it avoids building and
-converting about 37 attribute strings per token, which was most of the NER's time.
+its features as seen from each offset, can be summed once per type and cached in a row
+of two arrays. An article is then one gather of those rows, a few shifted additions and
+a Viterbi pass over all its sentences at once. The result is the same as
+``pycrfsuite.Tagger.tag`` on the same features (the tests check it on the ANERcorp test
+split); it avoids building and converting about 37 attribute strings per token, which
+was most of the NER's time.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import numpy.typing as npt
 from .features import FeatureExtractor, _TypeFeats
 
 F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
 
+#: word types whose score vectors are kept (then the cache starts again)
 _MAX_CACHE = 80_000
 
 
@@ -39,8 +42,8 @@ class LinearCrf:
         attrs: dict[str, int] = {}
         for attr, _label in state:
             attrs.setdefault(attr, len(attrs))
-        # one row per attribute, one column per label
-        matrix = np.zeros((len(attrs), n))
+        # one row per attribute, one column per label, and a last row of zeros
+        matrix = np.zeros((len(attrs) + 1, n))
         for (attr, label), w in state.items():
             matrix[attrs[attr], index[label]] = w
         self._attrs = attrs
@@ -57,125 +60,190 @@ class LinearCrf:
                     if block is None:
                         block = blocks[attr[2:]] = np.zeros((2 * window + 1, n))
                     block[window + off] = matrix[k]
-        # all blocks stacked (one fancy index and one sum per word type), and a zero block
+        # all blocks stacked, and a last block of zeros
         self._ctx_index = {f: k for k, f in enumerate(blocks)}
         self._ctx_stack = np.stack([*blocks.values(), np.zeros((2 * window + 1, n))])
-        self._no_ctx = self._ctx_stack[-1]
         self._trans = np.zeros((n, n))
         for (a, b), weight in transitions.items():
             if a in index and b in index:
                 self._trans[index[a], index[b]] = weight
         self._fx = extractor
         self._window = window
-        self._zero = np.zeros(n)
-        self._bos = self._row("BOS")
-        self._eos = self._row("EOS")
+        zero = np.zeros(n)
+        self._bos = matrix[attrs["BOS"]] if "BOS" in attrs else zero
+        self._eos = matrix[attrs["EOS"]] if "EOS" in attrs else zero
+        self._label_array = np.array(self.labels, dtype=object)
         # the words that can take part in a word-pair feature the model has
         bigrams = extractor._bigrams or {}
         self._pair_words = frozenset(
             w for table in bigrams.values() for right, lefts in table.items()
             for w in (right, *lefts))
-        # word -> (its features, own vector, offset vectors: row window + offset)
-        self._types: dict[str, tuple[_TypeFeats, F64, F64]] = {}
+        # the cache: word -> slot; per slot its features, own score vector, offset score
+        # vectors (row window + offset), whether it can be in a word pair, and the id of
+        # its stem if it is a name candidate ("doc" features; -1 if not)
+        self._slot: dict[str, int] = {}
+        self._feats: list[_TypeFeats] = []
+        self._own = np.zeros((_MAX_CACHE, n))
+        self._shifted = np.zeros((_MAX_CACHE, 2 * window + 1, n))
+        self._pair = np.zeros(_MAX_CACHE, dtype=bool)
+        self._stem = np.zeros(_MAX_CACHE, dtype=np.int64)
+        self._stem_ids: dict[str, int] = {}
 
-    def _row(self, attr: str) -> F64:
-        k = self._attrs.get(attr)
-        return self._zero if k is None else self._matrix[k]
-
-    def _type(self, word: str) -> tuple[_TypeFeats, F64, F64]:
-        got = self._types.get(word)
-        if got is None:
-            tf = self._fx.type_feats(word)
-            attrs = self._attrs
-            rows = [k for f in tf.own if (k := attrs.get(f)) is not None]
-            own = self._matrix[rows].sum(axis=0) if rows else self._zero
-            index = self._ctx_index
-            found = [k for f in tf.ctx if (k := index.get(f)) is not None]
-            shifted = self._ctx_stack[found].sum(axis=0) if found else self._no_ctx
-            if len(self._types) >= _MAX_CACHE:
-                self._types.clear()
-            got = self._types[word] = (tf, own, shifted)
-        return got
-
-    def emissions(self, types: Sequence[tuple[_TypeFeats, F64, F64]],
-                  docs: list[list[str]] | None) -> F64:
-        """Label scores (tokens × labels) of one sentence of word types, with its "doc"
-        features."""
-        n = len(types)
-        w = self._window
-        em = np.array([t[1] for t in types])
-        shifted = np.array([t[2] for t in types])
-        for off in range(1, w + 1):
-            if n > off:
-                em[off:] += shifted[:-off, w - off]  # the word ``off`` to the left
-                em[:-off] += shifted[off:, w + off]  # the word ``off`` to the right
-            if off - 1 < n:
-                em[off - 1] += self._bos
-                em[n - off] += self._eos
+    def _add_types(self, words: Sequence[str]) -> None:
+        """Compute and cache the score vectors of word types not seen yet, with one gather
+        and one sum over all of them (``np.add.reduceat``) instead of two per type."""
+        if len(self._slot) + len(words) > _MAX_CACHE:
+            self._slot.clear()
+            self._feats.clear()
+            self._stem_ids.clear()
         fx = self._fx
-        tfs = [t[0] for t in types]
+        attrs = self._attrs
+        index = self._ctx_index
         pair_words = self._pair_words
-        for i, tf in enumerate(tfs):
-            extra = fx.bigram_features(tfs, i) if (
-                tf.key in pair_words or tf.stem in pair_words) else []
-            if docs is not None and docs[i]:
-                extra += docs[i]
-            for f in extra:
-                k = self._attrs.get(f)
-                if k is not None:
-                    em[i] += self._matrix[k]
-        return em
+        stem_ids = self._stem_ids
+        tfs = [fx.type_feats(w) for w in words]
+        own_rows: list[int] = []
+        own_starts: list[int] = []
+        ctx_rows: list[int] = []
+        ctx_starts: list[int] = []
+        zero_row = len(self._matrix) - 1  # the zero row and block end every group, so that
+        zero_block = len(self._ctx_stack) - 1  # none is empty (reduceat needs that)
+        for tf in tfs:
+            own_starts.append(len(own_rows))
+            own_rows.extend([k for f in tf.own if (k := attrs.get(f)) is not None])
+            own_rows.append(zero_row)
+            ctx_starts.append(len(ctx_rows))
+            ctx_rows.extend([k for f in tf.ctx if (k := index.get(f)) is not None])
+            ctx_rows.append(zero_block)
+        first = len(self._feats)
+        slots = slice(first, first + len(words))
+        self._own[slots] = np.add.reduceat(self._matrix[own_rows], own_starts, axis=0)
+        self._shifted[slots] = np.add.reduceat(self._ctx_stack[ctx_rows], ctx_starts, axis=0)
+        self._pair[slots] = [tf.key in pair_words or tf.stem in pair_words for tf in tfs]
+        self._stem[slots] = [stem_ids.setdefault(tf.stem, len(stem_ids)) if tf.candidate
+                             else -1 for tf in tfs]
+        self._feats.extend(tfs)
+        self._slot.update(zip(words, range(first, first + len(words)), strict=True))
 
-    def _sentence_docs(self, types: Sequence[tuple[_TypeFeats, F64, F64]]
-                       ) -> list[list[str]] | None:
-        """The "doc" features of one sentence on its own: none unless a name candidate's
-        stem occurs twice in it (then as ``FeatureExtractor.doc_features`` gives them)."""
-        tfs = [t[0] for t in types]
-        stems = [tf.stem for tf in tfs if tf.candidate]
-        if len(stems) == len(set(stems)):
-            return None
-        return next(self._fx.doc_features([tfs]))
+    def _emissions(self, ids: I64, pos: I64, rest: I64,
+                   docs: Sequence[tuple[int, list[list[str]]]]) -> F64:
+        """Label scores (tokens × labels) of consecutive sentences given as cache slots
+        with each token's position in its sentence and the tokens after it there (each
+        sentence is its own context window), plus the "doc" features of the sentences
+        that have them, as (index of the sentence's first token, features per token)."""
+        w = self._window
+        em = self._own[ids]
+        shifted = self._shifted[ids]
+        n_tok = len(ids)
+        for off in range(1, w + 1):
+            if n_tok > off:
+                # the word ``off`` to the left / right, within the sentence (masked adds of
+                # 0.0 keep the sums exactly those of a sentence on its own)
+                em[off:] += shifted[:-off, w - off] * (pos[off:] >= off)[:, None]
+                em[:-off] += shifted[off:, w + off] * (rest[:-off] >= off)[:, None]
+            em[pos == off - 1] += self._bos
+            em[rest == off - 1] += self._eos
+        attrs = self._attrs
+        at: list[int] = []
+        rows: list[int] = []
+        feats = self._feats
+        pair_words = self._fx.bigram_features
+        for p in np.flatnonzero(self._pair[ids]).tolist():
+            i = int(pos[p])
+            near = [feats[s] for s in ids[p - i:p + int(rest[p]) + 1][max(i - 1, 0):i + 2]]
+            for f in pair_words(near, min(i, 1)):
+                if (k := attrs.get(f)) is not None:
+                    at.append(p)
+                    rows.append(k)
+        for first, doc in docs:
+            for i, fs in enumerate(doc):
+                for f in fs:
+                    if (k := attrs.get(f)) is not None:
+                        at.append(first + i)
+                        rows.append(k)
+        if at:
+            np.add.at(em, at, self._matrix[rows])  # in order: pair features, then doc ones
+        return em
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]], *, document: bool = False
                       ) -> list[list[str]]:
-        """Tags of each sentence, decoded together (Viterbi padded to the longest). With
-        ``document``, the "doc" features look across all the sentences (an article), as
-        ``FeatureExtractor.document`` does; else each sentence is its own context."""
+        """Tags of each sentence, decoded together. With ``document``, the "doc" features
+        look across all the sentences (an article), as ``FeatureExtractor.document`` does;
+        else each sentence is its own context."""
         out: list[list[str]] = [[] for _ in sentences]
         live = [k for k, s in enumerate(sentences) if s]
         if not live:
             return out
-        types = [[self._type(word) for word in sentences[k]] for k in live]
-        fx = self._fx
-        if document:
-            docs = list(fx.doc_features([[t[0] for t in ts] for ts in types]))
-        else:
-            docs = [self._sentence_docs(ts) for ts in types]
-        ems = [self.emissions(ts, d) for ts, d in zip(types, docs, strict=True)]
-        lengths = np.array([len(e) for e in ems])
-        longest = int(lengths.max())
-        n_labels = len(self.labels)
-        em = np.zeros((len(ems), longest, n_labels))
-        for b, e in enumerate(ems):
-            em[b, :len(e)] = e
-        trans = self._trans
-        score = em[:, 0].copy()
-        back = np.zeros((len(ems), longest, n_labels), dtype=np.int64)
-        for t in range(1, longest):
-            cand = score[:, :, None] + trans[None, :, :]  # batch × from × to
-            best = cand.argmax(axis=1)
-            new = cand.max(axis=1) + em[:, t]
-            running = (t < lengths)[:, None]
-            score = np.where(running, new, score)
-            back[:, t] = best
-        labels = self.labels
-        for b, k in enumerate(live):
-            n = int(lengths[b])
-            last = int(score[b].argmax())
-            path = [last]
-            for t in range(n - 1, 0, -1):
-                last = int(back[b, t, last])
-                path.append(last)
-            path.reverse()
-            out[k] = [labels[p] for p in path]
+        slot = self._slot
+        words = [w for k in live for w in sentences[k]]
+        new = [w for w in dict.fromkeys(words) if w not in slot]
+        if new:
+            if len(slot) + len(new) > _MAX_CACHE:
+                slot.clear()  # (_add_types starts the cache again)
+                new = list(dict.fromkeys(words))
+            self._add_types(new)
+        ids = np.array([slot[w] for w in words], dtype=np.int64)
+        lens = np.array([len(sentences[k]) for k in live], dtype=np.int64)
+        firsts = np.cumsum(lens) - lens
+        pos = np.arange(len(ids)) - np.repeat(firsts, lens)  # position in the sentence
+        rest = np.repeat(lens, lens) - 1 - pos  # tokens after it in the sentence
+        docs = self._doc_features(ids, lens, firsts, document)
+        best = self._decode(self._emissions(ids, pos, rest, docs), lens)
+        labels = self._label_array[best].tolist()
+        for k, a, n in zip(live, firsts.tolist(), lens.tolist(), strict=True):
+            out[k] = labels[a:a + n]
         return out
+
+    def _doc_features(self, ids: I64, lens: I64, firsts: I64, document: bool
+                      ) -> list[tuple[int, list[list[str]]]]:
+        """The "doc" features as (first token, features per token) of the sentences that
+        have any: across all the sentences with ``document``, else of each sentence on its
+        own, where they need a name candidate's stem twice in the sentence."""
+        feats = self._feats
+        bounds = list(zip(firsts.tolist(), (firsts + lens).tolist(), strict=True))
+        if document:
+            sents = [[feats[s] for s in ids[a:b]] for a, b in bounds]
+            return [(a, d) for (a, _), d in zip(bounds, self._fx.doc_features(sents),
+                                                strict=True) if d is not None]
+        stems = self._stem[ids]
+        cand = stems >= 0
+        if not cand.any():
+            return []
+        sent = np.repeat(np.arange(len(lens)), lens)[cand]
+        keys = sent * (len(self._stem_ids) + 1) + stems[cand]
+        uniq, counts = np.unique(keys, return_counts=True)
+        twice = np.unique(uniq[counts > 1] // (len(self._stem_ids) + 1)).tolist()
+        out: list[tuple[int, list[list[str]]]] = []
+        for j in twice:
+            a, b = bounds[j]
+            got = next(self._fx.doc_features([[feats[s] for s in ids[a:b]]]))
+            if got is not None:
+                out.append((a, got))
+        return out
+
+    def _decode(self, em: F64, lens: I64) -> I64:
+        """The best label of each token: Viterbi over each sentence, all sentences at once
+        (longest first, so that each step works on the ones still running)."""
+        trans = self._trans
+        n_labels = em.shape[1]
+        order = np.argsort(-lens, kind="stable")
+        lengths = lens[order]
+        firsts = (np.cumsum(lens) - lens)[order]
+        n_sent, longest = len(lengths), int(lengths[0])
+        # running[t]: how many sentences (in ``order``) have a token t
+        running = np.searchsorted(-lengths, -np.arange(longest), side="left")
+        score = em[firsts].copy()
+        back = np.zeros((n_sent, longest, n_labels), dtype=np.int64)
+        for t in range(1, longest):
+            k = int(running[t])
+            cand = score[:k, :, None] + trans[None, :, :]  # sentence × from × to
+            back[:k, t] = cand.argmax(axis=1)
+            score[:k] = cand.max(axis=1) + em[firsts[:k] + t]
+        best = np.zeros(len(em), dtype=np.int64)
+        cur = score.argmax(axis=1)
+        for t in range(longest - 1, -1, -1):
+            k = int(running[t])
+            best[firsts[:k] + t] = cur[:k]
+            if t:
+                cur[:k] = back[np.arange(k), t, cur[:k]]
+        return best
