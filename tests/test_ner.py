@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,11 @@ def test_smoke_training_writes_a_model_that_loads_and_tags(tagger: NerTagger,
         "O", *(f"{p}-{t}" for p in "BI" for t in ("PER", "LOC", "ORG", "MISC"))}
     # even 240 training sentences find a good part of the held-out names
     assert summary["dev"]["micro"]["f1"] > 0.3
+    # the weights as arrays are written beside the model; ones made from another model
+    # file (here: the shipped model's) are ignored, not used
+    assert "weights.npz" in summary["files"]
+    shutil.copyfile(shipped / "weights.npz", tmp_path / "m" / "weights.npz")
+    assert NerTagger.load(tmp_path / "m").tag(words) == tags
 
 
 def test_numpy_tagger_gives_the_crfsuite_tags_on_real_sentences(tagger: NerTagger) -> None:

@@ -26,10 +26,14 @@ class Word(NamedTuple):
     punct: bool
 
 
+#: builds a Word without the keyword-argument machinery of ``Word(...)`` (hot path)
+_make_word = tuple.__new__
+
+
 def _word(group: Sequence[Token]) -> Word:
     if len(group) == 1:
         t = group[0]
-        return Word(t.start, t.end, t.start, t.norm, "", False)
+        return _make_word(Word, (t.start, t.end, t.start, t.norm, "", False))
     i = 0
     while i < len(group) - 1 and group[i].kind == "clitic":
         i += 1
@@ -40,7 +44,7 @@ def _word(group: Sequence[Token]) -> Word:
         and core.norm == "ال" and core.end - core.start == 1 else core.start
     norm = "".join([t.norm for t in group[i:]])
     clitics = "".join([t.norm for t in group[:i]])
-    return Word(group[0].start, group[-1].end, core_start, norm, clitics, False)
+    return _make_word(Word, (group[0].start, group[-1].end, core_start, norm, clitics, False))
 
 
 def build_words(tokens: Sequence[Token]) -> list[Word]:
@@ -59,7 +63,7 @@ def build_words(tokens: Sequence[Token]) -> list[Word]:
             if group:
                 append(_word(group))
                 group = []
-            append(Word(tok.start, tok.end, tok.start, tok.norm, "", True))
+            append(_make_word(Word, (tok.start, tok.end, tok.start, tok.norm, "", True)))
     if group:
         append(_word(group))
     return words

@@ -203,6 +203,10 @@ class EventCoder:
         self.book = book
         self.keep_unreal = keep_unreal
         self.split_coordination = split_coordination
+        #: the token keys the main loop looks at: triggers (also after و or ف) and
+        #: tracked words (mentions come on top, per document)
+        self.hot_keys = frozenset(book.index) | _TRACKED | frozenset(
+            c + k for k in book.index for c in "وف")
 
     @classmethod
     def for_pipeline(cls, settings: Settings, knowledge: Knowledge) -> EventCoder:
@@ -297,11 +301,10 @@ class _DocCoder:
         events: list[Event] = []
         merged: dict[tuple[str, str, str], int] = {}
         body_first = self._tok(doc.body[0].start) if doc.body else 0
-        index = self.book.index
         # the only tokens the loop needs to look at: triggers, mentions, tracked words
-        self.hot = [i for i, t in enumerate(self.tokens)
-                    if t.norm in index or t.norm in _TRACKED or i in self.mention_at
-                    or (t.norm[:1] in "وف" and t.norm[1:] in index)]
+        keys = self.coder.hot_keys
+        self.hot = sorted({i for i, t in enumerate(self.tokens) if t.norm in keys}
+                          | self.mention_at.keys())
         self.dateline = dateline(doc, self.tokens, self.loc_at, self.book.places, body_first)
         for si, span in enumerate(doc.sentences):
             lo, hi = self._tok(span.start), self._tok(span.end)

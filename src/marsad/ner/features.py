@@ -19,7 +19,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..text.normalize import normalize_key
 from ..text.tokenize import (
@@ -76,8 +76,9 @@ class NerResources:
     memory: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class _TypeFeats:
+class _TypeFeats(NamedTuple):
+    """The features of one word type (a named tuple: one is built per new word type)."""
+
     own: tuple[str, ...]
     ctx: tuple[str, ...]  # the features neighbours see (without offset prefix)
     #: ``ctx`` as seen from each offset: index ``window + offset`` (offset 0 unused)
@@ -287,9 +288,10 @@ class FeatureExtractor:
                     own.append(f"c{names[i]}={ids[i]}")
                 for i in self._ctx_idx:
                     ctx.append(f"c{names[i]}={ids[i]}")
-        if "gazetteer" in g:
-            gz = self.res.gazetteer
-            flags = set(gz.get(key, ())) | set(gz.get(stem, ())) | set(gz.get(base, ()))
+        gz = self.res.gazetteer
+        in_key, in_stem = gz.get(key, ()), gz.get(stem, ())  # (most words: neither)
+        if "gazetteer" in g and (in_key or in_stem or base in gz):
+            flags = set(in_key) | set(in_stem) | set(gz.get(base, ()))
             for f in sorted(flags):
                 own.append("g=" + f)
                 ctx.append("g=" + f)
@@ -304,15 +306,16 @@ class FeatureExtractor:
             ids = self._lookup_clusters(key, base, stem)
             if ids is not None and self._ctx_idx:
                 near.append("c" + ids[self._ctx_idx[0]])
-            gz = self.res.gazetteer
-            near.extend(sorted(set(gz.get(key, ())) | set(gz.get(stem, ()))))
+            if in_key or in_stem:
+                near.extend(sorted(set(in_key) | set(in_stem)))
             candidate = len(stem) >= 3 and shape == "ar"
         if "memory" in g:
             mem = self.res.memory
             for f in mem.get(key) or mem.get(stem) or ("unseen",):
                 own.append("m=" + f)
                 ctx.append("m=" + f)
-        if self.known is not None:
+        if self.known is not None and self.offset_lists:
+            # (the numpy tagger skips unknown attributes itself)
             own = [f for f in own if f in self.known]
         left = ["dL" + f for f in near]
         right = ["dR" + f for f in near]

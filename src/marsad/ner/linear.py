@@ -14,7 +14,10 @@ was most of the NER's time.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -24,8 +27,72 @@ from .features import FeatureExtractor, _TypeFeats
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
+#: the model's weights as arrays, beside ``model.crfsuite``
+WEIGHTS_FILE = "weights.npz"
+
 #: word types whose score vectors are kept (then the cache starts again)
 _MAX_CACHE = 80_000
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _blob(strings: Sequence[str]) -> npt.NDArray[np.uint8]:
+    """Strings without newlines as one UTF-8 byte array (far smaller than a fixed-width
+    string array)."""
+    if any("\n" in s for s in strings):
+        raise ValueError("a CRF attribute contains a newline")
+    return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+@dataclass(frozen=True)
+class CrfWeights:
+    """A crfsuite model's weights as arrays: ``state[attribute, label]`` and
+    ``transitions[from, to]`` (kept in ``weights.npz`` beside ``model.crfsuite``: reading
+    them is much faster than parsing crfsuite's dump of the model)."""
+
+    labels: tuple[str, ...]
+    attributes: tuple[str, ...]
+    state: F64
+    transitions: F64
+
+    @classmethod
+    def from_crfsuite(cls, labels: Sequence[str], state: Mapping[tuple[str, str], float],
+                      transitions: Mapping[tuple[str, str], float]) -> CrfWeights:
+        """From ``pycrfsuite.Tagger.info()``'s ``state_features`` and ``transitions``."""
+        index = {label: k for k, label in enumerate(labels)}
+        attrs: dict[str, int] = {}
+        for attr, _label in state:
+            attrs.setdefault(attr, len(attrs))
+        matrix = np.zeros((len(attrs), len(labels)))
+        for (attr, label), w in state.items():
+            matrix[attrs[attr], index[label]] = w
+        trans = np.zeros((len(labels), len(labels)))
+        for (a, b), w in transitions.items():
+            if a in index and b in index:
+                trans[index[a], index[b]] = w
+        return cls(tuple(labels), tuple(attrs), matrix, trans)
+
+    def save(self, path: Path, model_sha256: str) -> None:
+        """Write the arrays with the checksum of the model file they come from."""
+        with path.open("wb") as fh:
+            np.savez(fh, labels=np.array(self.labels), attributes=_blob(self.attributes),
+                     state=self.state, transitions=self.transitions,
+                     model_sha256=np.array(model_sha256))
+
+    @classmethod
+    def load(cls, path: Path, model_sha256: str) -> CrfWeights | None:
+        """The arrays of ``path``, or None if they were not made from this model file."""
+        with np.load(path, allow_pickle=False) as z:
+            if str(z["model_sha256"]) != model_sha256:
+                return None
+            attributes = tuple(z["attributes"].tobytes().decode("utf-8").split("\n"))
+            return cls(tuple(z["labels"].tolist()), attributes, z["state"], z["transitions"])
 
 
 class LinearCrf:
@@ -33,19 +100,13 @@ class LinearCrf:
     of score vectors. ``tag_sentences`` gives one tag list per sentence; each sentence is
     tagged on its own (its own "doc" context) unless ``document`` is asked for."""
 
-    def __init__(self, labels: Sequence[str], state: Mapping[tuple[str, str], float],
-                 transitions: Mapping[tuple[str, str], float], extractor: FeatureExtractor
-                 ) -> None:
-        self.labels = list(labels)
-        index = {label: k for k, label in enumerate(self.labels)}
+    def __init__(self, weights: CrfWeights, extractor: FeatureExtractor) -> None:
+        self.labels = list(weights.labels)
         n = len(self.labels)
-        attrs: dict[str, int] = {}
-        for attr, _label in state:
-            attrs.setdefault(attr, len(attrs))
+        attrs = {attr: k for k, attr in enumerate(weights.attributes)}
         # one row per attribute, one column per label, and a last row of zeros
         matrix = np.zeros((len(attrs) + 1, n))
-        for (attr, label), w in state.items():
-            matrix[attrs[attr], index[label]] = w
+        matrix[:-1] = weights.state
         self._attrs = attrs
         self._matrix = matrix
         # a neighbour's feature f is the attribute "+1f", "-2f", ...: per f, its rows for
@@ -63,10 +124,7 @@ class LinearCrf:
         # all blocks stacked, and a last block of zeros
         self._ctx_index = {f: k for k, f in enumerate(blocks)}
         self._ctx_stack = np.stack([*blocks.values(), np.zeros((2 * window + 1, n))])
-        self._trans = np.zeros((n, n))
-        for (a, b), weight in transitions.items():
-            if a in index and b in index:
-                self._trans[index[a], index[b]] = weight
+        self._trans = weights.transitions
         self._fx = extractor
         self._window = window
         zero = np.zeros(n)
@@ -126,11 +184,11 @@ class LinearCrf:
         self._slot.update(zip(words, range(first, first + len(words)), strict=True))
 
     def _emissions(self, ids: I64, pos: I64, rest: I64,
-                   docs: Sequence[tuple[int, list[list[str]]]]) -> F64:
+                   docs: Sequence[tuple[int, list[str]]]) -> F64:
         """Label scores (tokens × labels) of consecutive sentences given as cache slots
         with each token's position in its sentence and the tokens after it there (each
-        sentence is its own context window), plus the "doc" features of the sentences
-        that have them, as (index of the sentence's first token, features per token)."""
+        sentence is its own context window), plus the "doc" features of the tokens that
+        have them, as (token index, features)."""
         w = self._window
         em = self._own[ids]
         shifted = self._shifted[ids]
@@ -147,20 +205,23 @@ class LinearCrf:
         at: list[int] = []
         rows: list[int] = []
         feats = self._feats
-        pair_words = self._fx.bigram_features
+        bigrams = self._fx.bigram_features
+        slots = ids.tolist()
+        at_start = (pos == 0).tolist()
+        at_end = (rest == 0).tolist()
         for p in np.flatnonzero(self._pair[ids]).tolist():
-            i = int(pos[p])
-            near = [feats[s] for s in ids[p - i:p + int(rest[p]) + 1][max(i - 1, 0):i + 2]]
-            for f in pair_words(near, min(i, 1)):
+            # the word with its neighbours in the sentence
+            lo = p if at_start[p] else p - 1
+            hi = p + 1 if at_end[p] else p + 2
+            for f in bigrams([feats[s] for s in slots[lo:hi]], p - lo):
                 if (k := attrs.get(f)) is not None:
                     at.append(p)
                     rows.append(k)
-        for first, doc in docs:
-            for i, fs in enumerate(doc):
-                for f in fs:
-                    if (k := attrs.get(f)) is not None:
-                        at.append(first + i)
-                        rows.append(k)
+        for p, fs in docs:
+            for f in fs:
+                if (k := attrs.get(f)) is not None:
+                    at.append(p)
+                    rows.append(k)
         if at:
             np.add.at(em, at, self._matrix[rows])  # in order: pair features, then doc ones
         return em
@@ -195,16 +256,18 @@ class LinearCrf:
         return out
 
     def _doc_features(self, ids: I64, lens: I64, firsts: I64, document: bool
-                      ) -> list[tuple[int, list[list[str]]]]:
-        """The "doc" features as (first token, features per token) of the sentences that
-        have any: across all the sentences with ``document``, else of each sentence on its
-        own, where they need a name candidate's stem twice in the sentence."""
+                      ) -> list[tuple[int, list[str]]]:
+        """The "doc" features as (token index, features) of the tokens that have any:
+        across all the sentences with ``document``, else of each sentence on its own,
+        where they need a name candidate's stem twice in the sentence."""
         feats = self._feats
         bounds = list(zip(firsts.tolist(), (firsts + lens).tolist(), strict=True))
+        slots = ids.tolist()
         if document:
-            sents = [[feats[s] for s in ids[a:b]] for a, b in bounds]
-            return [(a, d) for (a, _), d in zip(bounds, self._fx.doc_features(sents),
-                                                strict=True) if d is not None]
+            sents = [[feats[s] for s in slots[a:b]] for a, b in bounds]
+            return [(a + i, fs) for (a, _), d in zip(bounds, self._fx.doc_features(sents),
+                                                     strict=True) if d is not None
+                    for i, fs in enumerate(d) if fs]
         stems = self._stem[ids]
         cand = stems >= 0
         if not cand.any():
@@ -213,12 +276,12 @@ class LinearCrf:
         keys = sent * (len(self._stem_ids) + 1) + stems[cand]
         uniq, counts = np.unique(keys, return_counts=True)
         twice = np.unique(uniq[counts > 1] // (len(self._stem_ids) + 1)).tolist()
-        out: list[tuple[int, list[list[str]]]] = []
+        out: list[tuple[int, list[str]]] = []
         for j in twice:
             a, b = bounds[j]
-            got = next(self._fx.doc_features([[feats[s] for s in ids[a:b]]]))
+            got = next(self._fx.doc_features([[feats[s] for s in slots[a:b]]]))
             if got is not None:
-                out.append((a, got))
+                out.extend((a + i, fs) for i, fs in enumerate(got) if fs)
         return out
 
     def _decode(self, em: F64, lens: I64) -> I64:

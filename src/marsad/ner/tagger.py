@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import pycrfsuite
 
@@ -13,8 +12,24 @@ from ..errors import DataFileError
 from ..resources import data_path, load_lexicon
 from ..text.tokenize import Lexicon, Tokenizer
 from .features import FeatureConfig, FeatureExtractor, NerResources
-from .linear import LinearCrf
+from .linear import WEIGHTS_FILE, CrfWeights, LinearCrf, file_sha256
 from .resources_io import load_clusters, load_gazetteer, load_memory
+
+
+def _weights(model_dir: Path, crf: pycrfsuite.Tagger) -> CrfWeights:
+    """The model's weights from ``weights.npz`` when it was made from this
+    ``model.crfsuite`` (fast), else from crfsuite's dump of the model."""
+    saved = model_dir / WEIGHTS_FILE
+    if saved.is_file():
+        try:
+            got = CrfWeights.load(saved, file_sha256(model_dir / "model.crfsuite"))
+        except (OSError, ValueError, KeyError) as err:
+            raise DataFileError(path=str(saved), detail=f"{err}; delete it or retrain "
+                                "with 'marsad train-ner'") from err
+        if got is not None:
+            return got
+    info = crf.info()
+    return CrfWeights.from_crfsuite(crf.labels(), info.state_features, info.transitions)
 
 
 def default_model_dir() -> Path:
@@ -27,14 +42,16 @@ class NerTagger:
     ANERcorp) with BIO tags over PER, ORG, LOC and MISC."""
 
     def __init__(self, crf: pycrfsuite.Tagger, extractor: FeatureExtractor,
-                 model_dir: Path, info: Any = None) -> None:
+                 model_dir: Path, weights: CrfWeights | None = None) -> None:
         self._crf = crf
         self._fx = extractor
         self.model_dir = model_dir
-        info = info if info is not None else crf.info()
+        if weights is None:
+            info = crf.info()
+            weights = CrfWeights.from_crfsuite(crf.labels(), info.state_features,
+                                               info.transitions)
         # the same model scored in numpy from cached per-word-type vectors (same tags)
-        self._linear = LinearCrf(crf.labels(), info.state_features, info.transitions,
-                                 extractor)
+        self._linear = LinearCrf(weights, extractor)
 
     @classmethod
     def load(cls, model_dir: Path | None = None, lexicon: Lexicon | None = None) -> NerTagger:
@@ -63,12 +80,12 @@ class NerTagger:
             crf.open(str(model))
         except (OSError, ValueError) as err:
             raise DataFileError(path=str(model), detail=str(err)) from err
-        info = crf.info()
-        known = frozenset(attr for attr, _ in info.state_features)
+        weights = _weights(d, crf)
+        known = frozenset(weights.attributes)
         res = NerResources(clusters, names, gazetteer, memory)
         extractor = FeatureExtractor(config, res, Tokenizer(lexicon or load_lexicon()), known=known,
                                      offset_lists=False)
-        return cls(crf, extractor, d, info)
+        return cls(crf, extractor, d, weights)
 
     def tag(self, words: Sequence[str]) -> list[str]:
         """BIO tags (``B-PER``, ``I-ORG``, ``O``, ...) for one sentence of words."""

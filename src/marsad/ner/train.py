@@ -9,7 +9,6 @@ shipped memory uses all the training data.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,7 @@ from ..text.normalize import normalize_key
 from ..text.tokenize import Tokenizer
 from .conll import read_conll, score_spans
 from .features import FeatureConfig, FeatureExtractor, NerResources
+from .linear import WEIGHTS_FILE, CrfWeights, file_sha256
 from .resources_io import load_clusters, load_gazetteer, write_memory
 
 Sentence = list[tuple[str, str]]
@@ -116,12 +116,14 @@ def fit_crf(xs: Sequence[list[list[str]]], ys: Sequence[list[str]], model_path: 
     trainer.train(str(model_path))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def export_weights(model_dir: Path) -> None:
+    """Write ``weights.npz`` (the CRF's weights as arrays, which the tagger loads much
+    faster than crfsuite's dump) beside ``model.crfsuite``."""
+    crf = pycrfsuite.Tagger()
+    crf.open(str(model_dir / "model.crfsuite"))
+    info = crf.info()
+    CrfWeights.from_crfsuite(crf.labels(), info.state_features, info.transitions).save(
+        model_dir / WEIGHTS_FILE, file_sha256(model_dir / "model.crfsuite"))
 
 
 def train_model(out_dir: Path, train_files: Sequence[Path], *, dev_fraction: float = 0.0,
@@ -170,6 +172,7 @@ def train_model(out_dir: Path, train_files: Sequence[Path], *, dev_fraction: flo
     ys = [[t for _, t in s] for s in train]
     t_feat = time.time() - t0
     fit_crf(xs, ys, tmp / "model.crfsuite", p)
+    export_weights(tmp)
     t_fit = time.time() - t0 - t_feat
     if "memory" in groups:
         write_memory(tmp / "memory.tsv", build_memory(train, int(p["memory_min_count"])))
@@ -186,12 +189,12 @@ def train_model(out_dir: Path, train_files: Sequence[Path], *, dev_fraction: flo
         summary["dev_sentences"] = len(dev)
         summary["dev"] = score_spans([[t for _, t in s] for s in dev], pred)
     summary["seconds"] = round(time.time() - t0, 1)
-    summary["files"] = {f.name: {"sha256": _sha256(f), "bytes": f.stat().st_size}
+    summary["files"] = {f.name: {"sha256": file_sha256(f), "bytes": f.stat().st_size}
                         for f in sorted(tmp.iterdir()) if f.is_file()}
     # replace the model files in out_dir (other files there, e.g. MODEL.json, stay)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("model.crfsuite", "clusters.tsv", "gazetteer.tsv", "memory.tsv",
-                 "features.json"):
+    for name in ("model.crfsuite", WEIGHTS_FILE, "clusters.tsv", "gazetteer.tsv",
+                 "memory.tsv", "features.json"):
         target = out_dir / name
         if (tmp / name).exists():
             os.replace(tmp / name, target)
@@ -229,12 +232,12 @@ def ensure_clusters(path: Path, corpus: Path, *, rebuild: bool = False) -> dict[
     wanted = {"corpus": corpus.name, **CLUSTER_PARAMS}
     if path.is_file() and info_path.is_file() and not rebuild:
         info: dict[str, Any] = json.loads(info_path.read_text(encoding="utf-8"))
-        if info.get("params") == wanted and info.get("sha256") == _sha256(path):
+        if info.get("params") == wanted and info.get("sha256") == file_sha256(path):
             info["reused"] = True
             return info
     t0 = time.time()
     summary = build_clusters(path, corpus, **CLUSTER_PARAMS)
-    info = {"params": wanted, "summary": summary, "sha256": _sha256(path),
+    info = {"params": wanted, "summary": summary, "sha256": file_sha256(path),
             "seconds": round(time.time() - t0, 1)}
     info_path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     info["reused"] = False
@@ -269,11 +272,11 @@ def train_shipped(out_dir: Path, train_files: Sequence[Path], shared: Path, *,
 def model_card(out_dir: Path, summary: Mapping[str, Any], train_files: Sequence[Path],
                gazetteer: Mapping[str, Any], command: str) -> dict[str, Any]:
     files = {}
-    for name in ("model.crfsuite", "features.json", "clusters.tsv", "gazetteer.tsv",
-                 "memory.tsv"):
+    for name in ("model.crfsuite", WEIGHTS_FILE, "features.json", "clusters.tsv",
+                 "gazetteer.tsv", "memory.tsv"):
         f = out_dir / name
         if f.is_file():
-            files[name] = {"sha256": _sha256(f), "bytes": f.stat().st_size}
+            files[name] = {"sha256": file_sha256(f), "bytes": f.stat().st_size}
     old: dict[str, Any] = {}
     if (out_dir / "MODEL.json").is_file():
         try:
