@@ -291,22 +291,30 @@ class LinearCrf:
         n_labels = em.shape[1]
         order = np.argsort(-lens, kind="stable")
         lengths = lens[order]
-        firsts = (np.cumsum(lens) - lens)[order]
         n_sent, longest = len(lengths), int(lengths[0])
         # running[t]: how many sentences (in ``order``) have a token t
-        running = np.searchsorted(-lengths, -np.arange(longest), side="left")
-        score = em[firsts].copy()
-        back = np.zeros((n_sent, longest, n_labels), dtype=np.int64)
+        running = np.searchsorted(-lengths, -np.arange(longest), side="left").tolist()
+        # emissions time-major (step, sentence, label), so that each step reads a view
+        rank = np.empty(n_sent, dtype=np.int64)
+        rank[order] = np.arange(n_sent)
+        sent_of = np.repeat(rank, lens)
+        step_of = np.arange(len(em)) - np.repeat(np.cumsum(lens) - lens, lens)
+        steps = np.zeros((longest, n_sent, n_labels))
+        steps[step_of, sent_of] = em
+        score = steps[0].copy()
+        back = np.zeros((longest, n_sent, n_labels), dtype=np.int64)
+        cand = np.empty((n_sent, n_labels, n_labels))
         for t in range(1, longest):
-            k = int(running[t])
-            cand = score[:k, :, None] + trans[None, :, :]  # sentence × from × to
-            back[:k, t] = cand.argmax(axis=1)
-            score[:k] = cand.max(axis=1) + em[firsts[:k] + t]
-        best = np.zeros(len(em), dtype=np.int64)
+            k = running[t]
+            c = cand[:k]
+            np.add(score[:k, :, None], trans, out=c)  # sentence × from × to
+            c.argmax(axis=1, out=back[t, :k])
+            np.add(c.max(axis=1), steps[t, :k], out=score[:k])
+        path = np.zeros((longest, n_sent), dtype=np.int64)
         cur = score.argmax(axis=1)
         for t in range(longest - 1, -1, -1):
-            k = int(running[t])
-            best[firsts[:k] + t] = cur[:k]
+            k = running[t]
+            path[t, :k] = cur[:k]
             if t:
-                cur[:k] = back[np.arange(k), t, cur[:k]]
-        return best
+                cur[:k] = back[t, np.arange(k), cur[:k]]
+        return path[step_of, sent_of]
