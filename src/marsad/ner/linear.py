@@ -131,19 +131,35 @@ class LinearCrf:
         self._bos = matrix[attrs["BOS"]] if "BOS" in attrs else zero
         self._eos = matrix[attrs["EOS"]] if "EOS" in attrs else zero
         self._label_array = np.array(self.labels, dtype=object)
-        # the words that can take part in a word-pair feature the model has
-        bigrams = extractor._bigrams or {}
-        self._pair_words = frozenset(
-            w for table in bigrams.values() for right, lefts in table.items()
-            for w in (right, *lefts))
+        # the word-pair features the model has ("bl=previous|word", "br=word|next",
+        # "bs=previous stem|stem"), per kind as sorted codes (left id * n + right id)
+        # with their rows, looked up for a whole article at once
+        vocab: dict[str, int] = {}
+        found: dict[str, list[tuple[int, int, int]]] = {"bl=": [], "br=": [], "bs=": []}
+        for attr, k in attrs.items():
+            kind = found.get(attr[:3])
+            if kind is not None and attr.count("|") == 1:
+                left, right = attr[3:].split("|")
+                kind.append((vocab.setdefault(left, len(vocab)),
+                             vocab.setdefault(right, len(vocab)), k))
+        self._pair_vocab = vocab
+        self._pair_tables: list[tuple[I64, I64]] = []
+        for kind in found.values():
+            table = np.array(sorted((a * len(vocab) + b, k) for a, b, k in kind),
+                             dtype=np.int64).reshape(-1, 2)
+            self._pair_tables.append((table[:, 0].copy(), table[:, 1].copy()))
+        self._pair_bos = vocab.get("<s>", -1)
+        self._pair_eos = vocab.get("</s>", -1)
         # the cache: word -> slot; per slot its features, own score vector, offset score
-        # vectors (row window + offset), whether it can be in a word pair, and the id of
-        # its stem if it is a name candidate ("doc" features; -1 if not)
+        # vectors (row window + offset), the pair-vocabulary ids of its key and stem (-1:
+        # none), and the id of its stem if it is a name candidate ("doc" features; -1 if
+        # not)
         self._slot: dict[str, int] = {}
         self._feats: list[_TypeFeats] = []
         self._own = np.zeros((_MAX_CACHE, n))
         self._shifted = np.zeros((_MAX_CACHE, 2 * window + 1, n))
-        self._pair = np.zeros(_MAX_CACHE, dtype=bool)
+        self._key_pid = np.zeros(_MAX_CACHE, dtype=np.int64)
+        self._stem_pid = np.zeros(_MAX_CACHE, dtype=np.int64)
         self._stem = np.zeros(_MAX_CACHE, dtype=np.int64)
         self._stem_ids: dict[str, int] = {}
 
@@ -157,7 +173,7 @@ class LinearCrf:
         fx = self._fx
         attrs = self._attrs
         index = self._ctx_index
-        pair_words = self._pair_words
+        vocab = self._pair_vocab
         stem_ids = self._stem_ids
         tfs = [fx.type_feats(w) for w in words]
         own_rows: list[int] = []
@@ -177,7 +193,8 @@ class LinearCrf:
         slots = slice(first, first + len(words))
         self._own[slots] = np.add.reduceat(self._matrix[own_rows], own_starts, axis=0)
         self._shifted[slots] = np.add.reduceat(self._ctx_stack[ctx_rows], ctx_starts, axis=0)
-        self._pair[slots] = [tf.key in pair_words or tf.stem in pair_words for tf in tfs]
+        self._key_pid[slots] = [vocab.get(tf.key, -1) for tf in tfs]
+        self._stem_pid[slots] = [vocab.get(tf.stem, -1) for tf in tfs]
         self._stem[slots] = [stem_ids.setdefault(tf.stem, len(stem_ids)) if tf.candidate
                              else -1 for tf in tfs]
         self._feats.extend(tfs)
@@ -201,30 +218,47 @@ class LinearCrf:
                 em[:-off] += shifted[off:, w + off] * (rest[:-off] >= off)[:, None]
             em[pos == off - 1] += self._bos
             em[rest == off - 1] += self._eos
+        at, rows = self._pair_features(ids, pos, rest)
         attrs = self._attrs
-        at: list[int] = []
-        rows: list[int] = []
-        feats = self._feats
-        bigrams = self._fx.bigram_features
-        slots = ids.tolist()
-        at_start = (pos == 0).tolist()
-        at_end = (rest == 0).tolist()
-        for p in np.flatnonzero(self._pair[ids]).tolist():
-            # the word with its neighbours in the sentence
-            lo = p if at_start[p] else p - 1
-            hi = p + 1 if at_end[p] else p + 2
-            for f in bigrams([feats[s] for s in slots[lo:hi]], p - lo):
-                if (k := attrs.get(f)) is not None:
-                    at.append(p)
-                    rows.append(k)
+        doc_at: list[int] = []
+        doc_rows: list[int] = []
         for p, fs in docs:
             for f in fs:
                 if (k := attrs.get(f)) is not None:
-                    at.append(p)
-                    rows.append(k)
-        if at:
-            np.add.at(em, at, self._matrix[rows])  # in order: pair features, then doc ones
+                    doc_at.append(p)
+                    doc_rows.append(k)
+        at.append(np.array(doc_at, dtype=np.int64))
+        rows.append(np.array(doc_rows, dtype=np.int64))
+        # in order: each token's pair features (bl, br, bs), then its doc features
+        np.add.at(em, np.concatenate(at), self._matrix[np.concatenate(rows)])
         return em
+
+    def _pair_features(self, ids: I64, pos: I64, rest: I64
+                       ) -> tuple[list[I64], list[I64]]:
+        """The tokens with a word-pair feature and its row, per kind (bl, br, bs)."""
+        n_words = len(self._pair_vocab)
+        key = self._key_pid[ids]
+        stem = self._stem_pid[ids]
+        first = pos == 0
+        prev_key = np.roll(key, 1)
+        prev_key[first] = self._pair_bos
+        next_key = np.roll(key, -1)
+        next_key[rest == 0] = self._pair_eos
+        prev_stem = np.roll(stem, 1)
+        prev_stem[first] = self._pair_bos
+        at: list[I64] = []
+        rows: list[I64] = []
+        for (left, right), (codes, code_rows) in zip(
+                ((prev_key, key), (key, next_key), (prev_stem, stem)), self._pair_tables,
+                strict=True):
+            if not len(codes):
+                continue
+            code = left * n_words + right
+            where = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
+            hit = (left >= 0) & (right >= 0) & (codes[where] == code)
+            at.append(np.flatnonzero(hit))
+            rows.append(code_rows[where[hit]])
+        return at, rows
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]], *, document: bool = False
                       ) -> list[list[str]]:
