@@ -21,6 +21,7 @@ from .errors import MarsadError
 from .pipeline import Pipeline
 from .recovery import RawArticle, RepeatedLines, iter_inputs
 from .render import render_pretty
+from .runtime import tune_gc_for_batch
 from .settings import DEFAULT_TIME_BUDGET, Settings
 
 #: modules with more subcommands (``add_commands(subparsers)``)
@@ -116,6 +117,7 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(settings: Settings, repeated: RepeatedLines) -> None:
     _WORKER["pipeline"] = Pipeline(settings)
+    tune_gc_for_batch()
     _WORKER["repeated"] = repeated
     _WORKER["budget"] = TimeBudget(settings.time_budget)
 
@@ -161,6 +163,7 @@ def _analyze(args: argparse.Namespace) -> int:
         print("marsad: --jobs must be at least 1", file=sys.stderr)
         return 2
     pipe = Pipeline(_settings(args))
+    tune_gc_for_batch()
     out = sys.stdout
     results = _results(args, pipe)
     first = list(itertools.islice(results, 2))

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from ..cli import add_time_budget, iso_date
 from ..pipeline import Pipeline
+from ..runtime import tune_gc_for_batch
 from ..settings import Settings
 from .dialect import redact
 from .ingest import IngestReport, count_inputs, ingest_paths, pipeline_version, reprocess
@@ -201,6 +202,7 @@ def run_ingest(args: argparse.Namespace) -> int:
                         boilerplate_files=tuple(args.boilerplate),
                         actor_files=tuple(args.actors), time_budget=args.time_budget)
     pipe = Pipeline(settings)
+    tune_gc_for_batch()
     total = None if args.quiet or not sys.stderr.isatty() else count_inputs(args.paths)
     bar = _Progress(total, args.quiet)
     started = time.perf_counter()
