@@ -7,11 +7,12 @@ import importlib
 import itertools
 import json
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from . import __version__
 from .api import analyse_stream, analyse_within, learn_then_stream
@@ -131,31 +132,51 @@ def _work(raw: RawArticle) -> tuple[bool, str]:
                             ensure_ascii=False)
 
 
+class _Encoded(NamedTuple):
+    """An article a worker process analysed, already as one line of JSON."""
+
+    json: str
+
+
+def _work_chunk(raws: list[RawArticle]) -> list[tuple[bool, str]]:
+    return [_work(raw) for raw in raws]
+
+
+#: articles per task sent to a worker process, and tasks in flight per worker
+_CHUNK = 8
+_AHEAD = 4
+
+
 def _results(args: argparse.Namespace, pipe: Pipeline
-             ) -> Iterator[Doc | dict[str, Any] | MarsadError | str]:
+             ) -> Iterator[Doc | _Encoded | MarsadError | str]:
     items, repeated = learn_then_stream(iter_inputs(args.paths), pipe)
     if args.jobs <= 1:
         yield from analyse_stream(items, pipe, repeated)
         return
     with ProcessPoolExecutor(args.jobs, initializer=_init_worker,
                              initargs=(pipe.settings, repeated)) as pool:
-        # errors from reading stay in place: tasks and read errors come out in input order
-        batch: list[RawArticle | MarsadError] = []
-        end: list[RawArticle | MarsadError | None] = [None]
-        for nxt in itertools.chain(items, end):
-            if nxt is not None:
-                batch.append(nxt)
-                if len(batch) < 64 * args.jobs:
-                    continue
-            raws = [b for b in batch if isinstance(b, RawArticle)]
-            done = iter(pool.map(_work, raws, chunksize=8))
-            for b in batch:
+        # chunks of input in order, each with the task analysing its articles; new chunks
+        # go out while earlier ones are written, so that no worker waits for the others.
+        # Errors from reading stay in place: output comes in input order.
+        pending: deque[tuple[list[RawArticle | MarsadError], Future[list[tuple[bool, str]]]]]
+        pending = deque()
+        while True:
+            chunk = list(itertools.islice(items, _CHUNK))
+            if chunk:
+                raws = [b for b in chunk if isinstance(b, RawArticle)]
+                pending.append((chunk, pool.submit(_work_chunk, raws)))
+            if not pending or (chunk and len(pending) < _AHEAD * args.jobs):
+                if not chunk:
+                    return
+                continue
+            done, task = pending.popleft()
+            analysed = iter(task.result())
+            for b in done:
                 if isinstance(b, MarsadError):
                     yield b
                     continue
-                ok, payload = next(done)
-                yield json.loads(payload) if ok else payload
-            batch = []
+                ok, payload = next(analysed)
+                yield _Encoded(payload) if ok else payload
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -174,9 +195,15 @@ def _analyze(args: argparse.Namespace) -> int:
             failed += 1
             print(f"marsad: {res}", file=sys.stderr)
             continue
-        data = res.to_json(include_tokens=args.tokens) if isinstance(res, Doc) else res
-        _write(out, data, fmt)
         written += 1
+        if isinstance(res, _Encoded):
+            if fmt == "jsonl":  # as the worker wrote it (the same bytes as one job writes)
+                out.write(res.json + "\n")
+                continue
+            data = json.loads(res.json)
+        else:
+            data = res.to_json(include_tokens=args.tokens)
+        _write(out, data, fmt)
     if failed:
         print(f"marsad: {written} article(s) analysed, {failed} skipped", file=sys.stderr)
     return 0 if written or not failed else 1
