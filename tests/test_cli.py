@@ -56,13 +56,19 @@ def test_cli_jsonl_with_broken_line_reports_it_and_goes_on(tmp_path: Path) -> No
 def test_cli_jobs_gives_the_same_output_in_input_order(tmp_path: Path) -> None:
     recs = list(read_jsonl_gz(shared_path("data", "corpora", "ant-v2.1-world-mideast.jsonl.gz"),
                               500, 60))
+    lines = [json.dumps(r, ensure_ascii=False) for r in recs]
+    lines.insert(41, '{"title": "broken"')  # read errors in the middle of the chunks
+    lines.insert(9, "[1, 2")
     path = tmp_path / "dump.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), "utf-8")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
     one = run(["analyze", str(path), "--jobs", "1"])
     two = run(["analyze", str(path), "--jobs", "2"])
     assert one.returncode == two.returncode == 0
     assert one.stdout == two.stdout
-    assert len(one.stdout.decode().splitlines()) == 60
+    assert [json.loads(x)["id"] for x in two.stdout.decode().splitlines()] == \
+        [r["id"] for r in recs]
+    assert one.stderr == two.stderr
+    assert "dump.jsonl:10" in two.stderr.decode() and "2 skipped" in two.stderr.decode()
 
 
 def test_cli_reads_stdin() -> None:
