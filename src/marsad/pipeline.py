@@ -79,6 +79,7 @@ class Pipeline:
         return recover(raw, self.settings, self.knowledge.boilerplate, repeated)
 
     def process(self, doc: Doc) -> Doc:
+        ran = doc.stages
         for name, fn in self.stages:
             try:
                 doc = fn(doc)
@@ -87,8 +88,7 @@ class Pipeline:
             except Exception as err:
                 raise StageError(stage=name, doc_id=doc.id,
                                  detail=f"{type(err).__name__}: {err}") from err
-            doc = doc.with_layers(stages=(*doc.stages, name))
-        return doc
+        return doc.with_layers(stages=(*ran, *self.stage_names))
 
     def __call__(self, raw: RawArticle, repeated: RepeatedLines | None = None) -> Doc:
         return self.process(self.make_doc(raw, repeated))
