@@ -41,8 +41,10 @@ def main() -> int:
     t0, c0 = time.perf_counter(), time.process_time()
     from marsad import Pipeline, Settings
     from marsad.recovery import record_to_raw
+    from marsad.runtime import tune_gc_for_batch
     imported = time.perf_counter() - t0
     pipe = Pipeline(Settings())
+    tune_gc_for_batch()  # as marsad analyze, ingest and run do
     load, load_cpu = time.perf_counter() - t0, time.process_time() - c0
     base_rss = peak_mb()
 
