@@ -6,6 +6,7 @@ rendered as text in the browser, and schemathesis over the OpenAPI schema."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -335,3 +336,19 @@ def test_security_schemathesis_finds_no_server_error(api_schema: Any) -> None:
                 assert json.loads(r.content)["error"]["message"]
 
         run()
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_pages_load_nothing_from_other_origins(client: TestClient, page: str) -> None:
+    """The Swagger UI and ReDoc pages work offline: their scripts are served by marsad
+    (fastapi-offline), and the page's policy forbids loading anything from elsewhere."""
+    r = client.get(page)
+    assert r.status_code == 200
+    assert "cdn." not in r.text and "https://" not in r.text.split("<body>")[0]
+    scripts = re.findall(r'<script src="([^"]+)"', r.text)
+    assert scripts and all(s.startswith("/static-offline-docs/") for s in scripts)
+    for src in scripts:
+        assert client.get(src).status_code == 200
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "https:" not in csp and "*" not in csp
+    assert client.get("/openapi.json").json()["info"]["title"] == "marsad"

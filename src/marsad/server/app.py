@@ -28,6 +28,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -65,11 +66,18 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+#: the API docs pages (Swagger UI, ReDoc; their files ship with fastapi-offline and are
+#: served here, no CDN) start themselves with an inline script
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+            "'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+_DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs/")
+
+
 def _secure(request: Request, response: Response) -> Response:
-    """The security headers every response carries (the API docs pages load their
-    scripts from a CDN, so they go without the Content-Security-Policy)."""
-    if not request.url.path.startswith(("/docs", "/redoc")):
-        response.headers["Content-Security-Policy"] = CSP
+    """The security headers every response carries."""
+    docs = request.url.path.startswith(_DOCS_PATHS)
+    response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
@@ -128,9 +136,10 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
                 given.strip().encode("utf-8"), expected):
             raise ApiError(401, "unauthorized", "this endpoint needs the server's token: "
                            "send 'Authorization: Bearer <token>'")
-    app = FastAPI(title="marsad", version=__version__,
-                  description="Arabic news as structured political event data: articles, "
-                  "entities and actors, quotations and CAMEO/PLOVER events.")
+    app = FastAPIOffline(title="marsad", version=__version__,
+                         description="Arabic news as structured political event data: "
+                         "articles, entities and actors, quotations and CAMEO/PLOVER "
+                         "events.")
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
