@@ -138,3 +138,41 @@ def test_server_sends_security_headers_and_the_ui(client: TestClient) -> None:
     world = client.get("/static/world.json").json()
     assert len(world) > 150 and all(c["d"].startswith("M") for c in world)
     assert client.get("/openapi.json").json()["paths"]["/api/events"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_server_reopens_the_store_when_the_database_drops_its_connection(
+        backend: str, tmp_path: Path, pg_server: PgServer | str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the server kept one connection, so after a PostgreSQL restart (or a
+    terminated session) every request failed until the server was restarted."""
+    db = store_target(backend, tmp_path, pg_server)("s.db")
+    build_store(db, Pipeline(Settings()), n=5).close()
+    with TestClient(create_app(db)) as c:
+        before = c.get("/api/stats").json()
+        assert before["articles"] == 6
+        if backend == "postgresql":  # the database server ends the session
+            import psycopg
+
+            with psycopg.connect(db, autocommit=True) as admin:
+                killed = admin.execute(
+                    "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid) "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchone()
+            assert killed is not None and killed[0] >= 1
+        else:  # the SQLite connection is closed under the server, once
+            real_stats = Store.stats
+            closed: list[Store] = []
+
+            def close_then_stats(self: Store) -> Any:
+                if not closed:
+                    closed.append(self)
+                    self.close()
+                return real_stats(self)
+
+            monkeypatch.setattr(Store, "stats", close_then_stats)
+        r = c.get("/api/stats")
+        assert r.status_code == 200 and r.json() == before
+        assert c.get("/api/articles").status_code == 200
+        if backend == "sqlite":
+            assert closed and closed[0].connection_lost()

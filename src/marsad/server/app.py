@@ -14,6 +14,7 @@ corpus text is untrusted: the UI builds the page with ``textContent``, never as 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import ipaddress
 import json
@@ -38,6 +39,7 @@ from ..pipeline import Pipeline
 from ..recovery.inputs import RawArticle, decode_bytes, record_to_raw, sniff
 from ..settings import Settings
 from ..store import Filters, QueryError, Store
+from ..store.dialect import redact
 
 MAX_BODY = 2_000_000
 ANALYZE_TIMEOUT = 30.0
@@ -107,6 +109,16 @@ class _State:
         if self._store is None:
             self._store = Store.open(self.db)
         return self._store
+
+    def reopen_store(self) -> Store:
+        """A new connection after the old one was lost (e.g. PostgreSQL restarted)."""
+        old, self._store = self._store, None
+        if old is not None:
+            with contextlib.suppress(Exception):
+                old.close()
+        _log.warning("the connection to the store %s was lost; opening it again",
+                     redact(self.db))
+        return self.store()
 
     def pipeline(self) -> Pipeline:
         if self._pipe is None:
@@ -178,7 +190,14 @@ def create_app(db: str, *, settings: Settings | None = None, max_body: int = MAX
 
     def run(fn: Callable[[Store], Any]) -> Any:
         with state.lock:
-            return fn(state.store())
+            store = state.store()
+            try:
+                return fn(store)
+            except Exception:
+                if not store.connection_lost():
+                    raise
+            # the database dropped the connection: once more on a new one
+            return fn(state.reopen_store())
 
     # -- API -------------------------------------------------------------------------------
     @app.post("/api/analyze", summary="Analyse one article",

@@ -90,6 +90,11 @@ class Dialect(Protocol):
         serialisation failure between concurrent writers)."""
         ...
 
+    def connection_lost(self, con: Any) -> bool:
+        """Whether the connection can no longer be used (closed, or the server dropped
+        it: restarted, or the session was terminated), so that a new one is needed."""
+        ...
+
     def stream(self, store_con: Any, target: str, statement: str,
                params: Sequence[Any]) -> Iterator[Sequence[Any]]:
         """Rows of a query that may be large, without holding them all in memory and
@@ -154,6 +159,13 @@ class SQLiteDialect:
 
     def retryable(self, err: BaseException) -> bool:
         return False  # writers wait for the lock (timeout 30 s) instead
+
+    def connection_lost(self, con: Any) -> bool:
+        try:
+            con.total_changes  # noqa: B018 - raises on a closed connection
+        except sqlite3.ProgrammingError:
+            return True
+        return False
 
     def stream(self, store_con: Any, target: str, statement: str,
                params: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -242,6 +254,9 @@ class PostgresDialect:
     def retryable(self, err: BaseException) -> bool:
         # 40P01 deadlock_detected, 40001 serialization_failure
         return getattr(err, "sqlstate", None) in ("40P01", "40001")
+
+    def connection_lost(self, con: Any) -> bool:
+        return bool(con.closed or con.broken)
 
     def stream(self, store_con: Any, target: str, statement: str,
                params: Sequence[Any]) -> Iterator[Sequence[Any]]:

@@ -167,6 +167,11 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def connection_lost(self) -> bool:
+        """Whether this store's connection is gone (closed, or dropped by the database
+        server); open the store again to go on."""
+        return self.dialect.connection_lost(self.con)
+
     def __enter__(self) -> Store:
         return self
 
