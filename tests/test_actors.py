@@ -374,6 +374,9 @@ def test_cli_json_and_extra_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     data = json.loads(capsys.readouterr().out)
     assert data["actors"][0]["id"] == "ahwaz" and data["actors"][0]["code"] == "IRNREB"
     assert run_cli(["actors", "qqqqxyz"]) == 1
+    capsys.readouterr()
+    assert run_cli(["actors"]) == 2  # neither a query nor a store
+    assert "--db" in capsys.readouterr().err
 
 
 def test_cli_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

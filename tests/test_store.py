@@ -499,6 +499,18 @@ def test_store_cli_commands_take_either_backend(new_db: Callable[[str], str], tm
     for command in (["events"], ["quotes"], ["corpus-actors"]):
         assert main([*command, "--db", db, "--json", "--limit", "500"]) == 0
         json.loads(capsys.readouterr().out)
+    # 'actors --db' lists the store's actors (as corpus-actors), 'actors QUERY' without it
+    # looks up the dictionary
+    assert main(["actors", "--db", db, "--json", "--limit", "500"]) == 0
+    listed = json.loads(capsys.readouterr().out)["items"]
+    assert main(["corpus-actors", "--db", db, "--json", "--limit", "500"]) == 0
+    assert listed == json.loads(capsys.readouterr().out)["items"]
+    assert any("سليماني" in json.dumps(a, ensure_ascii=False) for a in listed)
+    assert main(["actors", "سليماني", "--db", db, "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["items"]
+    assert found and len(found) < len(listed)
+    assert main(["actors", "سليماني", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["actors"][0]["code"] == "IRNMIL"
     out = tmp_path / "all.jsonl"
     assert main(["export", "--db", db, "--format", "jsonl", "--out", str(out)]) == 0
     ids = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]

@@ -1,7 +1,11 @@
 """``marsad actors QUERY [--date YYYY-MM-DD] [--json] [--file EXTRA.tsv]``: look up the
 actor dictionary. Prints the actors whose name or alias matches QUERY (exactly, then by
 prefix and substring, Arabic or English) and, for a role or agent phrase such as
-«الرئيس الإيراني» or «الجيش التركي», what it resolves to at the date."""
+«الرئيس الإيراني» or «الجيش التركي», what it resolves to at the date.
+
+``marsad actors --db FILE [QUERY] [--type T]`` lists the actors of a store instead (the
+same as ``marsad corpus-actors``).
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ def add_commands(subparsers: Any) -> None:
         description="Look up Arabic or English names and role phrases in the actor "
         "dictionary: matching actors with their CAMEO code at --date, and what a role or "
         "agent phrase («الرئيس الإيراني», «الجيش التركي») stands for.")
-    p.add_argument("query", nargs="+", metavar="QUERY", help="a name, alias or phrase")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="a name, alias or phrase")
     p.add_argument("--date", type=iso_date, default=None,
                    help="date for codes and role holders (default: the current ones)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -32,11 +36,29 @@ def add_commands(subparsers: Any) -> None:
                    help="your own actors file (same columns as the shipped actors.tsv); "
                    "may be repeated")
     p.add_argument("--limit", type=int, default=20, help="most actors to print (default 20)")
+    store = p.add_argument_group(
+        "the actors of a store", "with --db: list the actors named in the stored articles "
+        "(most frequent first; QUERY, if given, is an actor id, CAMEO code prefix or part "
+        "of a name), as 'marsad corpus-actors' does")
+    store.add_argument("--db", metavar="FILE|URL",
+                       help="the store: a SQLite file or a PostgreSQL URL")
+    store.add_argument("--type", choices=("PER", "ORG", "LOC", "GRP", "MISC"))
+    store.add_argument("--cursor", help="the 'next' value printed by the previous page")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip()
+    if args.db is not None:
+        from ..store.cli import run_list
+
+        args.query = query or None
+        args.kind = "actors"
+        return run_list(args)
+    if not query:
+        print("marsad: give a name or phrase to look up in the actor dictionary, or --db "
+              "FILE to list the actors of a store", file=sys.stderr)
+        return 2
     try:
         actors = ActorDictionary.load(extra_files=args.file)
     except MarsadError as err:

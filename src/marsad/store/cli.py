@@ -71,7 +71,8 @@ def add_commands(subparsers: Any) -> None:
         "corpus-actors", help="list the actors of the stored articles",
         description="Actors named in the stored articles, most frequent first, with their "
         "CAMEO code and how many articles, events and quotations involve them. "
-        "(The 'actors' command looks up the actor dictionary instead.)")
+        "(The same as 'marsad actors --db FILE'; 'marsad actors QUERY' without --db looks "
+        "up the actor dictionary.)")
     _db(act)
     act.add_argument("query", nargs="?", help="actor id, CAMEO code prefix or part of a name")
     act.add_argument("--type", choices=("PER", "ORG", "LOC", "GRP", "MISC"))
