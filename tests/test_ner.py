@@ -15,6 +15,7 @@ from marsad.errors import DataFileError
 from marsad.ner import NerTagger, read_conll, score_spans
 from marsad.ner.cli import add_commands
 from marsad.ner.conll import spans
+from marsad.ner.linear import CrfWeights
 
 SHARED = Path(os.environ.get("MARSAD_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 CAMEL = SHARED / "data" / "ner" / "anercorp_camellab"
@@ -249,3 +250,31 @@ def test_numpy_tagger_gives_the_crfsuite_tags_on_real_sentences(tagger: NerTagge
     per_document = [crf.tag(f) for f in strings.document(words)]
     assert tagger.tag_sentences(words) == per_document
     assert any(t != "O" for tags in per_document for t in tags)
+
+
+def test_numpy_tagger_gives_the_same_tags_when_its_cache_fills_up(tagger: NerTagger) -> None:
+    """Regression: once the word-type cache was full, the next article's words were
+    written past the end of the score arrays and the article failed (SaudiNewsNet, 1,500
+    articles: 299 lost). A small cache is emptied and refilled, or grown for an article
+    with more word types than it holds, and tags stay those of an unbounded cache."""
+    from marsad.ner.linear import LinearCrf
+
+    sents = read_conll(_shared(CAMEL / "ANERCorp_CamelLab_test.txt"))[:410]
+    words = [[w for w, _ in s] for s in sents[:400]]
+    later = [[w for w, _ in s] for s in sents[400:]]
+    articles = [words[i:i + 8] for i in range(0, len(words), 8)]
+    big = tagger._linear
+    small = LinearCrf(big_weights(tagger), tagger._fx, cache_size=500)
+    for article in articles:
+        assert small.tag_sentences(article) == big.tag_sentences(article)
+        assert len(small._slot) <= len(small._own) == 500
+    assert small.tag_sentences(words) == big.tag_sentences(words)  # > 500 types at once
+    assert len(small._own) > 500
+    assert small.tag_sentences(later) == big.tag_sentences(later)
+    assert len(small._own) == 500  # emptied for new words: back to its size
+
+
+def big_weights(tagger: NerTagger) -> CrfWeights:
+    info = tagger._crf.info()
+    return CrfWeights.from_crfsuite(tagger._crf.labels(), info.state_features,
+                                    info.transitions)

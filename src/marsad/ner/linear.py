@@ -30,7 +30,8 @@ I64 = npt.NDArray[np.int64]
 #: the model's weights as arrays, beside ``model.crfsuite``
 WEIGHTS_FILE = "weights.npz"
 
-#: word types whose score vectors are kept (then the cache starts again)
+#: word types whose score vectors are kept (then the cache starts again; an article with
+#: more word types gets a cache of its size)
 _MAX_CACHE = 80_000
 
 
@@ -100,7 +101,8 @@ class LinearCrf:
     of score vectors. ``tag_sentences`` gives one tag list per sentence; each sentence is
     tagged on its own (its own "doc" context) unless ``document`` is asked for."""
 
-    def __init__(self, weights: CrfWeights, extractor: FeatureExtractor) -> None:
+    def __init__(self, weights: CrfWeights, extractor: FeatureExtractor,
+                 cache_size: int = _MAX_CACHE) -> None:
         self.labels = list(weights.labels)
         n = len(self.labels)
         attrs = {attr: k for k, attr in enumerate(weights.attributes)}
@@ -154,22 +156,33 @@ class LinearCrf:
         # vectors (row window + offset), the pair-vocabulary ids of its key and stem (-1:
         # none), and the id of its stem if it is a name candidate ("doc" features; -1 if
         # not)
+        self.cache_size = cache_size
         self._slot: dict[str, int] = {}
         self._feats: list[_TypeFeats] = []
-        self._own = np.zeros((_MAX_CACHE, n))
-        self._shifted = np.zeros((_MAX_CACHE, 2 * window + 1, n))
-        self._key_pid = np.zeros(_MAX_CACHE, dtype=np.int64)
-        self._stem_pid = np.zeros(_MAX_CACHE, dtype=np.int64)
-        self._stem = np.zeros(_MAX_CACHE, dtype=np.int64)
         self._stem_ids: dict[str, int] = {}
+        self._allocate(cache_size)
+
+    def _allocate(self, size: int) -> None:
+        """(Re)make the per-slot arrays for ``size`` word types (the cache is empty)."""
+        n = len(self.labels)
+        self._own = np.zeros((size, n))
+        self._shifted = np.zeros((size, 2 * self._window + 1, n))
+        self._key_pid = np.zeros(size, dtype=np.int64)
+        self._stem_pid = np.zeros(size, dtype=np.int64)
+        self._stem = np.zeros(size, dtype=np.int64)
+
+    def _clear(self, need: int) -> None:
+        """Empty the cache, with room for at least ``need`` word types (one article may
+        hold more than ``cache_size``)."""
+        self._slot.clear()
+        self._feats.clear()
+        self._stem_ids.clear()
+        if need > len(self._own) or len(self._own) > self.cache_size >= need:
+            self._allocate(max(need, self.cache_size))
 
     def _add_types(self, words: Sequence[str]) -> None:
         """Compute and cache the score vectors of word types not seen yet, with one gather
         and one sum over all of them (``np.add.reduceat``) instead of two per type."""
-        if len(self._slot) + len(words) > _MAX_CACHE:
-            self._slot.clear()
-            self._feats.clear()
-            self._stem_ids.clear()
         fx = self._fx
         attrs = self._attrs
         index = self._ctx_index
@@ -273,9 +286,9 @@ class LinearCrf:
         words = [w for k in live for w in sentences[k]]
         new = [w for w in dict.fromkeys(words) if w not in slot]
         if new:
-            if len(slot) + len(new) > _MAX_CACHE:
-                slot.clear()  # (_add_types starts the cache again)
+            if len(slot) + len(new) > len(self._own):
                 new = list(dict.fromkeys(words))
+                self._clear(len(new))
             self._add_types(new)
         ids = np.array([slot[w] for w in words], dtype=np.int64)
         lens = np.array([len(sentences[k]) for k in live], dtype=np.int64)
