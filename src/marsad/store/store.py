@@ -12,7 +12,7 @@ parameters."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -531,15 +531,21 @@ class Store:
                          "site": r[20]}
         return ev
 
+    def _keyset(self, select: str, table: str, key: str, f: Filters, limit: int,
+                cursor: str | None, to_json: Callable[[Sequence[Any]], Json]) -> Page:
+        """One page of ``select`` (whose first column is ``key``, the table's primary key)
+        under the filters, after the cursor, in key order."""
+        where, params = self._where(f, table)
+        where += (" AND " if where else " WHERE ") + f"{key} > ?"
+        rows = self._all(f"{select}{where} ORDER BY {key} LIMIT ?",
+                         [*params, _cursor(cursor), _limit(limit) + 1])
+        return self._page([to_json(r) for r in rows], [r[0] for r in rows], limit)
+
     def events(self, f: Filters = Filters(), limit: int = 50, cursor: str | None = None
                ) -> Page:
-        where, params = self._where(f, "events")
-        after = _cursor(cursor)
-        where += (" AND " if where else " WHERE ") + "e.pk > ?"
-        rows = self._all(f"SELECT {self._EVENT_COLS} FROM events e JOIN articles a ON "
-                         f"a.pk = e.article_pk{where} ORDER BY e.pk LIMIT ?",
-                         [*params, after, _limit(limit) + 1])
-        return self._page([self._event_json(r) for r in rows], [r[0] for r in rows], limit)
+        return self._keyset(f"SELECT {self._EVENT_COLS} FROM events e JOIN articles a ON "
+                            "a.pk = e.article_pk", "events", "e.pk", f, limit, cursor,
+                            self._event_json)
 
     def iter_events(self, f: Filters = Filters()) -> Iterator[Json]:
         """Every event that passes the filters, in store order (for exports)."""
@@ -557,17 +563,12 @@ class Store:
 
     def quotes(self, f: Filters = Filters(), limit: int = 50, cursor: str | None = None
                ) -> Page:
-        where, params = self._where(f, "quotes")
-        after = _cursor(cursor)
-        where += (" AND " if where else " WHERE ") + "q.pk > ?"
-        rows = self._all(
+        return self._keyset(
             "SELECT q.pk, q.quote, q.kind, q.text, q.char_start, q.char_end, q.speaker_entity,"
             " q.speaker_actor, q.speaker_text, q.cue, q.via, q.addressee, q.day, a.id,"
             " a.headline, a.url, ac.name, ac.code, a.site FROM quotes q JOIN articles a ON"
-            " a.pk = q.article_pk LEFT JOIN actors ac ON ac.id = q.speaker_actor"
-            f"{where} ORDER BY q.pk LIMIT ?", [*params, after, _limit(limit) + 1])
-        items = [self._quote_json(r) for r in rows]
-        return self._page(items, [r[0] for r in rows], limit)
+            " a.pk = q.article_pk LEFT JOIN actors ac ON ac.id = q.speaker_actor", "quotes",
+            "q.pk", f, limit, cursor, self._quote_json)
 
     @staticmethod
     def _quote_json(r: Sequence[Any]) -> Json:
@@ -586,17 +587,13 @@ class Store:
 
     def articles(self, f: Filters = Filters(), limit: int = 50, cursor: str | None = None
                  ) -> Page:
-        where, params = self._where(f, "articles")
-        after = _cursor(cursor)
-        where += (" AND " if where else " WHERE ") + "a.pk > ?"
-        rows = self._all(
+        return self._keyset(
             "SELECT a.pk, a.id, a.headline, a.site, a.url, a.published, a.language,"
-            " a.n_entities, a.n_quotes, a.n_events, a.pipeline FROM articles a"
-            f"{where} ORDER BY a.pk LIMIT ?", [*params, after, _limit(limit) + 1])
-        items = [{"id": r[1], "headline": r[2], "site": r[3], "url": r[4], "published": r[5],
-                  "language": r[6], "entities": r[7], "quotes": r[8], "events": r[9],
-                  "pipeline": r[10]} for r in rows]
-        return self._page(items, [r[0] for r in rows], limit)
+            " a.n_entities, a.n_quotes, a.n_events, a.pipeline FROM articles a", "articles",
+            "a.pk", f, limit, cursor,
+            lambda r: {"id": r[1], "headline": r[2], "site": r[3], "url": r[4],
+                       "published": r[5], "language": r[6], "entities": r[7],
+                       "quotes": r[8], "events": r[9], "pipeline": r[10]})
 
     def article(self, article_id: str) -> Json | None:
         """The stored ``marsad.article/1`` document, each entity with its ``actor_id``."""
