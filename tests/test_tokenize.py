@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -62,3 +64,23 @@ def test_tokenize_offsets_are_ordered_and_inside_the_text(text: str) -> None:
         assert last <= t.start < t.end <= len(text)
         assert not text[t.start:t.end].isspace()
         last = t.end
+
+
+def test_tokenize_a_range_gives_the_whole_texts_tokens_there(tokenizer: Tokenizer) -> None:
+    """Runs of non-space characters are split once and reused; a range that starts or
+    stops inside a run still tokenizes as the whole text does (a lone proclitic cut off
+    at the end of the range stays glued to what follows it in the text)."""
+    text = "أبلغ سليماني مسؤولي «كتائب القسام» لـ«حركة حماس» استعداد إيران للدعم، وقال: «نعم»"
+    whole = tokenizer(text)
+    runs = [m.span() for m in re.finditer(r"\S+", text)]
+    for a in range(0, len(text), 3):
+        for b in range(a, len(text) + 1, 5):
+            # the tokens of every run of non-space characters wholly in the range
+            kept = [(s, e) for s, e in runs if a <= s and e <= b]
+            inside = [t for t in whole if any(s <= t.start < e for s, e in kept)]
+            got = tokenizer(text, a, b)
+            assert [t for t in got if any(s <= t.start < e for s, e in kept)] == inside
+            assert all(a <= t.start and t.end <= b for t in got)
+    cut = text.index("«حركة")
+    assert [(t.kind, t.norm) for t in tokenizer(text, cut - 2, cut)] == [("clitic", "ل")]
+    assert tokenizer(text, cut - 2, cut) == tokenizer(text, cut - 2, cut)  # cached or not
