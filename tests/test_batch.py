@@ -292,6 +292,15 @@ def test_batch_time_budget_interrupts_a_busy_loop_only_when_over() -> None:
     with budget:  # the budget is reusable after a time-out
         spin(0.001)
     spin(0.1)  # and nothing fires after the block is left
+    # many short documents in a row (the watchdog is not woken for each), then a long
+    # one: it is still stopped about when its own budget runs out
+    for _ in range(200):
+        with budget:
+            spin(0.002)
+    started = time.monotonic()
+    with pytest.raises(DocumentTimeout), budget:
+        spin(5)
+    assert time.monotonic() - started < 1.0
 
 
 def test_batch_runaway_document_becomes_an_error_record(tmp_path: Path) -> None:

@@ -38,6 +38,10 @@ class TimeBudget:
         self._generation = 0
         self._fired = -1
         self._thread: threading.Thread | None = None
+        # whether the watchdog waits with no deadline (it must then be woken up); while it
+        # waits for a deadline it wakes up by itself and looks at the current one, so the
+        # next document need not wake it (a wake-up per document cost a thread switch)
+        self._idle = False
 
     def __enter__(self) -> TimeBudget:
         if self.seconds <= 0:
@@ -50,7 +54,8 @@ class TimeBudget:
             self._generation += 1
             self._target = threading.get_ident()
             self._deadline = time.monotonic() + self.seconds
-            self._cond.notify()
+            if self._idle:
+                self._cond.notify()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None,
@@ -68,7 +73,9 @@ class TimeBudget:
         with self._cond:
             while True:
                 if self._deadline is None:
+                    self._idle = True
                     self._cond.wait()
+                    self._idle = False
                     continue
                 left = self._deadline - time.monotonic()
                 if left > 0:
