@@ -244,6 +244,11 @@ class FeatureExtractor:
             self._types[word] = tf
         return tf
 
+    def compute_type(self, word: str) -> _TypeFeats:
+        """The features of one word type, not cached (for a caller with a cache of its
+        own, such as the numpy tagger)."""
+        return self._compute(word)
+
     def _compute(self, word: str) -> _TypeFeats:
         g = self._groups
         key = normalize_key(word)

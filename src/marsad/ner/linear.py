@@ -35,6 +35,11 @@ WEIGHTS_FILE = "weights.npz"
 _MAX_CACHE = 80_000
 
 
+def _offset_row(window: int, offset: int) -> int:
+    """The row of a context offset (-window..-1, +1..+window) in the offset arrays."""
+    return window + offset if offset < 0 else window + offset - 1
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -112,7 +117,8 @@ class LinearCrf:
         self._attrs = attrs
         self._matrix = matrix
         # a neighbour's feature f is the attribute "+1f", "-2f", ...: per f, its rows for
-        # every offset (row window + offset; zeros where the model has no such attribute)
+        # every offset (rows: -window .. -1, then +1 .. +window; zeros where the model has
+        # no such attribute)
         window = extractor._window
         blocks: dict[str, F64] = {}
         for attr, k in attrs.items():
@@ -121,11 +127,11 @@ class LinearCrf:
                 if 0 < abs(off) <= window:
                     block = blocks.get(attr[2:])
                     if block is None:
-                        block = blocks[attr[2:]] = np.zeros((2 * window + 1, n))
-                    block[window + off] = matrix[k]
+                        block = blocks[attr[2:]] = np.zeros((2 * window, n))
+                    block[_offset_row(window, off)] = matrix[k]
         # all blocks stacked, and a last block of zeros
         self._ctx_index = {f: k for k, f in enumerate(blocks)}
-        self._ctx_stack = np.stack([*blocks.values(), np.zeros((2 * window + 1, n))])
+        self._ctx_stack = np.stack([*blocks.values(), np.zeros((2 * window, n))])
         self._trans = weights.transitions
         self._fx = extractor
         self._window = window
@@ -153,7 +159,7 @@ class LinearCrf:
         self._pair_bos = vocab.get("<s>", -1)
         self._pair_eos = vocab.get("</s>", -1)
         # the cache: word -> slot; per slot its features, own score vector, offset score
-        # vectors (row window + offset), the pair-vocabulary ids of its key and stem (-1:
+        # vectors (rows as in the blocks above), the pair-vocabulary ids of its key and stem (-1:
         # none), and the id of its stem if it is a name candidate ("doc" features; -1 if
         # not)
         self.cache_size = cache_size
@@ -166,7 +172,7 @@ class LinearCrf:
         """(Re)make the per-slot arrays for ``size`` word types (the cache is empty)."""
         n = len(self.labels)
         self._own = np.zeros((size, n))
-        self._shifted = np.zeros((size, 2 * self._window + 1, n))
+        self._shifted = np.zeros((size, 2 * self._window, n))
         self._key_pid = np.zeros(size, dtype=np.int64)
         self._stem_pid = np.zeros(size, dtype=np.int64)
         self._stem = np.zeros(size, dtype=np.int64)
@@ -188,7 +194,7 @@ class LinearCrf:
         index = self._ctx_index
         vocab = self._pair_vocab
         stem_ids = self._stem_ids
-        tfs = [fx.type_feats(w) for w in words]
+        tfs = [fx.compute_type(w) for w in words]
         own_rows: list[int] = []
         own_starts: list[int] = []
         ctx_rows: list[int] = []
@@ -227,8 +233,8 @@ class LinearCrf:
             if n_tok > off:
                 # the word ``off`` to the left / right, within the sentence (masked adds of
                 # 0.0 keep the sums exactly those of a sentence on its own)
-                em[off:] += shifted[:-off, w - off] * (pos[off:] >= off)[:, None]
-                em[:-off] += shifted[off:, w + off] * (rest[:-off] >= off)[:, None]
+                em[off:] += shifted[:-off, _offset_row(w, -off)] * (pos[off:] >= off)[:, None]
+                em[:-off] += shifted[off:, _offset_row(w, off)] * (rest[:-off] >= off)[:, None]
             em[pos == off - 1] += self._bos
             em[rest == off - 1] += self._eos
         at, rows = self._pair_features(ids, pos, rest)
