@@ -275,6 +275,4 @@ def test_numpy_tagger_gives_the_same_tags_when_its_cache_fills_up(tagger: NerTag
 
 
 def big_weights(tagger: NerTagger) -> CrfWeights:
-    info = tagger._crf.info()
-    return CrfWeights.from_crfsuite(tagger._crf.labels(), info.state_features,
-                                    info.transitions)
+    return CrfWeights.from_crfsuite(tagger._crf)

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..runtime import tune_gc_for_batch
 from ..settings import Settings
 from .engines import ENGINES
 from .run import run_batch
@@ -71,6 +72,7 @@ def run_command(args: argparse.Namespace) -> int:
                   f"{res.errors} errors, {rate:.0f} articles/s, "
                   f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
+    tune_gc_for_batch()  # (for the shards run in this process with --jobs 1)
     report = run_batch(args.input, args.output, settings=settings, engine=args.engine,
                        jobs=args.jobs, shard_size=args.shard_size,
                        time_budget=args.time_budget, ray_address=args.ray_address,

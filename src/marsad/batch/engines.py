@@ -13,6 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..errors import MarsadError, SettingsError
+from ..runtime import tune_gc_for_batch
 from .readers import ShardSpec
 from .worker import ShardResult, ShardWorker, WorkerContext
 
@@ -43,6 +44,7 @@ _WORKER: dict[str, ShardWorker] = {}
 
 def _init_local(context: WorkerContext) -> None:
     _WORKER["worker"] = ShardWorker(context)
+    tune_gc_for_batch()  # a worker process of ours: it analyses shard after shard
 
 
 def _run_local(spec: ShardSpec) -> ShardResult:
@@ -88,6 +90,7 @@ class _RayShardWorker:
 
     def __init__(self, context: WorkerContext) -> None:
         self.worker = ShardWorker(context)
+        tune_gc_for_batch()  # the actor's process only runs shards
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         results = [self.worker.run(ShardSpec.from_json(json.loads(str(spec))))

@@ -21,7 +21,6 @@ from ..errors import MarsadError, StageError
 from ..export.tables import write_parquet
 from ..pipeline import Pipeline
 from ..recovery import RawArticle, RepeatedLines
-from ..runtime import tune_gc_for_batch
 from ..settings import Settings
 from ..store.ingest import pipeline_version
 from .budget import DocumentTimeout, TimeBudget
@@ -100,7 +99,6 @@ class ShardWorker:
     def __init__(self, context: WorkerContext) -> None:
         self.context = context
         self.pipeline = Pipeline(context.settings)
-        tune_gc_for_batch()  # (a worker process analyses shard after shard)
         self.version = pipeline_version(self.pipeline)
         self.output = Output(context.output)
         self.budget = TimeBudget(context.time_budget)

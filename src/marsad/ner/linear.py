@@ -15,12 +15,13 @@ was most of the NER's time.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import pycrfsuite
 
 from .features import FeatureExtractor, _TypeFeats
 
@@ -68,18 +69,19 @@ class CrfWeights:
     transitions: F64
 
     @classmethod
-    def from_crfsuite(cls, labels: Sequence[str], state: Mapping[tuple[str, str], float],
-                      transitions: Mapping[tuple[str, str], float]) -> CrfWeights:
-        """From ``pycrfsuite.Tagger.info()``'s ``state_features`` and ``transitions``."""
+    def from_crfsuite(cls, crf: pycrfsuite.Tagger) -> CrfWeights:
+        """From an open crfsuite model (parsing its dump: slower than :meth:`load`)."""
+        labels = crf.labels()
+        info = crf.info()
         index = {label: k for k, label in enumerate(labels)}
         attrs: dict[str, int] = {}
-        for attr, _label in state:
+        for attr, _label in info.state_features:
             attrs.setdefault(attr, len(attrs))
         matrix = np.zeros((len(attrs), len(labels)))
-        for (attr, label), w in state.items():
+        for (attr, label), w in info.state_features.items():
             matrix[attrs[attr], index[label]] = w
         trans = np.zeros((len(labels), len(labels)))
-        for (a, b), w in transitions.items():
+        for (a, b), w in info.transitions.items():
             if a in index and b in index:
                 trans[index[a], index[b]] = w
         return cls(tuple(labels), tuple(attrs), matrix, trans)
@@ -302,7 +304,7 @@ class LinearCrf:
         pos = np.arange(len(ids)) - np.repeat(firsts, lens)  # position in the sentence
         rest = np.repeat(lens, lens) - 1 - pos  # tokens after it in the sentence
         docs = self._doc_features(ids, lens, firsts, document)
-        best = self._decode(self._emissions(ids, pos, rest, docs), lens)
+        best = self._decode(self._emissions(ids, pos, rest, docs), lens, pos)
         labels = self._label_array[best].tolist()
         for k, a, n in zip(live, firsts.tolist(), lens.tolist(), strict=True):
             out[k] = labels[a:a + n]
@@ -337,9 +339,10 @@ class LinearCrf:
                 out.extend((a + i, fs) for i, fs in enumerate(got) if fs)
         return out
 
-    def _decode(self, em: F64, lens: I64) -> I64:
-        """The best label of each token: Viterbi over each sentence, all sentences at once
-        (longest first, so that each step works on the ones still running)."""
+    def _decode(self, em: F64, lens: I64, pos: I64) -> I64:
+        """The best label of each token (``pos``: its position in its sentence): Viterbi
+        over each sentence, all sentences at once (longest first, so that each step works
+        on the ones still running)."""
         trans = self._trans
         n_labels = em.shape[1]
         order = np.argsort(-lens, kind="stable")
@@ -351,9 +354,8 @@ class LinearCrf:
         rank = np.empty(n_sent, dtype=np.int64)
         rank[order] = np.arange(n_sent)
         sent_of = np.repeat(rank, lens)
-        step_of = np.arange(len(em)) - np.repeat(np.cumsum(lens) - lens, lens)
         steps = np.zeros((longest, n_sent, n_labels))
-        steps[step_of, sent_of] = em
+        steps[pos, sent_of] = em
         score = steps[0].copy()
         back = np.zeros((longest, n_sent, n_labels), dtype=np.int64)
         cand = np.empty((n_sent, n_labels, n_labels))
@@ -370,4 +372,4 @@ class LinearCrf:
             path[t, :k] = cur[:k]
             if t:
                 cur[:k] = back[t, np.arange(k), cur[:k]]
-        return path[step_of, sent_of]
+        return path[pos, sent_of]

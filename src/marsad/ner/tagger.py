@@ -28,8 +28,7 @@ def _weights(model_dir: Path, crf: pycrfsuite.Tagger) -> CrfWeights:
                                 "with 'marsad train-ner'") from err
         if got is not None:
             return got
-    info = crf.info()
-    return CrfWeights.from_crfsuite(crf.labels(), info.state_features, info.transitions)
+    return CrfWeights.from_crfsuite(crf)
 
 
 def default_model_dir() -> Path:
@@ -47,9 +46,7 @@ class NerTagger:
         self._fx = extractor
         self.model_dir = model_dir
         if weights is None:
-            info = crf.info()
-            weights = CrfWeights.from_crfsuite(crf.labels(), info.state_features,
-                                               info.transitions)
+            weights = CrfWeights.from_crfsuite(crf)
         # the same model scored in numpy from cached per-word-type vectors (same tags)
         self._linear = LinearCrf(weights, extractor)
 

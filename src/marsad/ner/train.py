@@ -121,8 +121,7 @@ def export_weights(model_dir: Path) -> None:
     faster than crfsuite's dump) beside ``model.crfsuite``."""
     crf = pycrfsuite.Tagger()
     crf.open(str(model_dir / "model.crfsuite"))
-    info = crf.info()
-    CrfWeights.from_crfsuite(crf.labels(), info.state_features, info.transitions).save(
+    CrfWeights.from_crfsuite(crf).save(
         model_dir / WEIGHTS_FILE, file_sha256(model_dir / "model.crfsuite"))
 
 
