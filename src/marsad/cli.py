@@ -160,23 +160,25 @@ def _results(args: argparse.Namespace, pipe: Pipeline
         # Errors from reading stay in place: output comes in input order.
         pending: deque[tuple[list[RawArticle | MarsadError], Future[list[tuple[bool, str]]]]]
         pending = deque()
-        while True:
-            chunk = list(itertools.islice(items, _CHUNK))
-            if chunk:
-                raws = [b for b in chunk if isinstance(b, RawArticle)]
-                pending.append((chunk, pool.submit(_work_chunk, raws)))
-            if not pending or (chunk and len(pending) < _AHEAD * args.jobs):
-                if not chunk:
-                    return
-                continue
-            done, task = pending.popleft()
-            analysed = iter(task.result())
-            for b in done:
-                if isinstance(b, MarsadError):
-                    yield b
-                    continue
-                ok, payload = next(analysed)
-                yield _Encoded(payload) if ok else payload
+        for chunk in iter(lambda: list(itertools.islice(items, _CHUNK)), []):
+            raws = [b for b in chunk if isinstance(b, RawArticle)]
+            pending.append((chunk, pool.submit(_work_chunk, raws)))
+            if len(pending) >= _AHEAD * args.jobs:
+                yield from _in_order(*pending.popleft())
+        while pending:
+            yield from _in_order(*pending.popleft())
+
+
+def _in_order(chunk: list[RawArticle | MarsadError], task: Future[list[tuple[bool, str]]]
+              ) -> Iterator[_Encoded | MarsadError | str]:
+    """A chunk's read errors and analysed articles, in input order."""
+    analysed = iter(task.result())
+    for b in chunk:
+        if isinstance(b, MarsadError):
+            yield b
+            continue
+        ok, payload = next(analysed)
+        yield _Encoded(payload) if ok else payload
 
 
 def _analyze(args: argparse.Namespace) -> int:
