@@ -9,7 +9,7 @@ from datetime import date
 from .budget import DocumentTimeout, TimeBudget
 from .doc import Doc
 from .errors import MarsadError, TimeBudgetError
-from .pipeline import Pipeline
+from .pipeline import Pipeline, learn_repeated
 from .recovery import RawArticle, RepeatedLines, iter_inputs
 from .recovery.inputs import sniff
 from .settings import Settings
@@ -31,7 +31,7 @@ def analyze_paths(paths: Iterable[str], pipeline: Pipeline | None = None
     A record that cannot be read or analysed comes out as a :class:`MarsadError` in its
     place; the others are still analysed."""
     pipe = pipeline or Pipeline(Settings())
-    stream, repeated = learn_then_stream(iter_inputs(list(paths)), pipe)
+    stream, repeated = learn_then_stream(iter_inputs(list(paths)), pipe.settings)
     return analyse_stream(stream, pipe, repeated)
 
 
@@ -60,10 +60,10 @@ def analyse_within(pipe: Pipeline, raw: RawArticle, repeated: RepeatedLines,
 
 
 
-def learn_then_stream(items: Iterator[RawArticle | MarsadError], pipe: Pipeline
+def learn_then_stream(items: Iterator[RawArticle | MarsadError], settings: Settings
                       ) -> tuple[Iterator[RawArticle | MarsadError], RepeatedLines]:
     """Read ahead up to ``settings.repeated_sample`` records, learn the lines that recur
     across each site's articles, and return the stream (read-ahead first) with them."""
-    head = list(itertools.islice(items, pipe.settings.repeated_sample))
-    repeated = pipe.learn_repeated(r for r in head if isinstance(r, RawArticle))
+    head = list(itertools.islice(items, settings.repeated_sample))
+    repeated = learn_repeated((r for r in head if isinstance(r, RawArticle)), settings)
     return itertools.chain(head, items), repeated

@@ -149,7 +149,7 @@ _AHEAD = 4
 
 def _results(args: argparse.Namespace, pipe: Pipeline
              ) -> Iterator[Doc | _Encoded | MarsadError | str]:
-    items, repeated = learn_then_stream(iter_inputs(args.paths), pipe)
+    items, repeated = learn_then_stream(iter_inputs(args.paths), pipe.settings)
     if args.jobs <= 1:
         yield from analyse_stream(items, pipe, repeated)
         return

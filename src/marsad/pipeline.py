@@ -100,8 +100,14 @@ class Pipeline:
 
     def learn_repeated(self, raws: Iterable[RawArticle]) -> RepeatedLines:
         """Learn per-site boilerplate from a batch (the ``repeated-in-source`` rule)."""
-        s = self.settings
-        return RepeatedLines.learn(
-            ((r.site, r.title or "", r.body) for r in raws if r.kind != "html"),
-            min_docs=s.repeated_min_docs, min_site_docs=s.repeated_min_site_docs,
-            max_words=s.repeated_max_words)
+        return learn_repeated(raws, self.settings)
+
+
+def learn_repeated(raws: Iterable[RawArticle], settings: Settings) -> RepeatedLines:
+    """The lines that recur across each site's articles in ``raws`` (the
+    ``repeated-in-source`` rule), with the thresholds of ``settings``. Needs no loaded
+    pipeline."""
+    return RepeatedLines.learn(
+        ((r.site, r.title or "", r.body) for r in raws if r.kind != "html"),
+        min_docs=settings.repeated_min_docs, min_site_docs=settings.repeated_min_site_docs,
+        max_words=settings.repeated_max_words)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import SettingsError
+from ..pipeline import learn_repeated as learn_repeated_lines
 from ..recovery import RawArticle, RepeatedLines
 from ..settings import Settings
 from .engines import run_shards
@@ -71,11 +72,7 @@ def learn_repeated(shards: list[ShardSpec], settings: Settings) -> RepeatedLines
             for item in read_shard(spec):
                 if isinstance(item, RawArticle):
                     yield item
-    sample = itertools.islice((r for r in head()), settings.repeated_sample)
-    return RepeatedLines.learn(
-        ((r.site, r.title or "", r.body) for r in sample if r.kind != "html"),
-        min_docs=settings.repeated_min_docs, min_site_docs=settings.repeated_min_site_docs,
-        max_words=settings.repeated_max_words)
+    return learn_repeated_lines(itertools.islice(head(), settings.repeated_sample), settings)
 
 
 def _config(inputs: list[str], files: list[InputFile], shard_size: int | None,

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     except MarsadError as err:
         print(f"marsad: {err}", file=sys.stderr)
         return 1
-    items, repeated = learn_then_stream(iter_inputs(args.paths or ["-"]), pipe)
+    items, repeated = learn_then_stream(iter_inputs(args.paths or ["-"]), pipe.settings)
     written = failed = 0
     for res in analyse_stream(items, pipe, repeated):
         if isinstance(res, MarsadError):

@@ -163,7 +163,7 @@ def ingest_paths(store: Store, paths: Iterable[str], pipe: Pipeline, **kw: Any
     :func:`ingest_items` for the keyword arguments)."""
     from ..recovery import iter_inputs
 
-    items, repeated = learn_then_stream(iter_inputs(list(paths)), pipe)
+    items, repeated = learn_then_stream(iter_inputs(list(paths)), pipe.settings)
     return ingest_items(store, items, pipe, repeated, **kw)
 
 
@@ -182,7 +182,7 @@ def reprocess(store: Store, pipe: Pipeline, *, all_articles: bool = False, **kw:
                 yield RecordError(where=f"stored article {article_id}",
                                   detail=f"its raw input cannot be read ({err})")
 
-    items, repeated = learn_then_stream(raws(), pipe)
+    items, repeated = learn_then_stream(raws(), pipe.settings)
     return ingest_items(store, items, pipe, repeated, force=True, **kw)
 
 
