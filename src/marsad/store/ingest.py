@@ -90,10 +90,9 @@ def ingest_items(store: Store, items: Iterable[RawArticle | MarsadError], pipe: 
     version = pipeline_version(pipe)
     pool = None
     if jobs > 1:
-        from ..cli import _init_worker
+        from ..cli import worker_pool
 
-        pool = ProcessPoolExecutor(jobs, initializer=_init_worker,
-                                   initargs=(pipe.settings, repeated))
+        pool = worker_pool(jobs, pipe, repeated)
     try:
         it = iter(items)
         while batch := list(itertools.islice(it, batch_size * max(1, jobs))):
