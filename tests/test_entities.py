@@ -130,3 +130,36 @@ def test_entities_dev_gold_f1(pipeline: Pipeline,
 
     part = evaluate(golds, run).part("entities")
     assert part.f1 >= 0.80, (part.precision, part.recall)
+
+
+def test_entities_person_tagged_in_context_is_not_the_town_of_that_name(
+        pipeline: Pipeline) -> None:
+    # Okaz/Al-Weeam, 2015: الأحمدي is a Yemeni official here, not the Kuwaiti town
+    ents = entities_of(pipeline, "فيما يتعلق بملف الأسرى لدى المقاومة الشعبية والميليشيات "
+                                 "الحوثية، قال الأحمدي إن «الحكومة سوف تحل الموضوع باعتبار "
+                                 "أن الجميع يمنيون».")
+    person = find(ents, "الأحمدي")
+    assert person["type"] == "PER" and person["country"] != "KWT"
+
+
+def test_entities_short_and_full_name_of_a_place_are_one_entity(pipeline: Pipeline) -> None:
+    # 3alyoum, 2015: مكة and مكة المكرمة in one article are one place
+    ents = entities_of(pipeline, "أعفت المديرية العامة للشؤون الصحية بمكة المكرمة مدير "
+                                 "مستشفى الملك فيصل بمكة، وطاقمه الإداري على خلفية وفاة طفلة.")
+    makkah = find(ents, "مكة المكرمة")
+    assert [m["text"] for m in makkah["mentions"]] == ["مكة المكرمة", "مكة"]
+    assert makkah["name_en"] == "Makkah" and makkah["code"] == "SAU"
+    # (ANT, 2018) and a country is not merged into a longer place that starts with its name
+    ents = entities_of(pipeline, "في إشارة إلى اضطرار بعض المرضى إلى الانتقال من ورقلة إلى "
+                                 "الجزائر العاصمة لمسافة 900 كيلومتر، وقالت الجزائر إنها ستحقق.")
+    assert find(ents, "الجزائر العاصمة")["name_en"] == "Algiers"
+    assert find(ents, "الجزائر")["name_en"] == "Algeria"
+
+
+def test_entities_title_before_a_name_that_is_also_a_capital_is_no_country_role(
+        pipeline: Pipeline) -> None:
+    # Asharq Al-Awsat, 2015: «الملكة صوفيا» is Queen Sofia, not a role of Bulgaria
+    ents = entities_of(pipeline, "وكان محصلة معرض أقيم بإسبانيا تحت رعاية ملك إسبانيا خوان "
+                                 "كارلوس الأول والملكة صوفيا، بعنوان «ابن خلدون».")
+    assert all(e["code"] != "BGRGOV" for e in ents)
+    assert find(ents, "ملك إسبانيا")["code"] == "ESPGOV"

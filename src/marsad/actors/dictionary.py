@@ -738,8 +738,11 @@ class ActorDictionary:
                 iso3, _ = self._demonyms[key]
                 found.append((j, 0, False, j - i,
                               Resolution("demonym", iso3, self.country(iso3), iso3)))
+        # a head with the article is not the first noun of a genitive: «الملكة صوفيا» is a
+        # title and a name (Queen Sofia), where «ملكة إسبانيا» is the queen of Spain
+        definite = words[i] == "ال" or words[i].startswith("ال")
         for j, agent_code, roles in heads:
-            for k, tail in self._tails(words, j):
+            for k, tail in self._tails(words, j, places=not definite):
                 for role, _default in roles:
                     res = self._role_resolution(role, tail, when)
                     found.append((k, 2, res.actor is not None, j - i, res))
@@ -759,8 +762,10 @@ class ActorDictionary:
         best = max(found, key=lambda f: f[:4])
         return best[0] - i, best[4]
 
-    def _tails(self, words: Sequence[str], j: int) -> Iterator[tuple[int, str | Actor]]:
-        """Countries (ISO3) or organisations that can follow a head at ``words[j]``."""
+    def _tails(self, words: Sequence[str], j: int, places: bool = True
+               ) -> Iterator[tuple[int, str | Actor]]:
+        """Countries (ISO3) or organisations that can follow a head at ``words[j]``
+        (with ``places`` false, a place name counts only after the preposition ل)."""
         starts: list[tuple[int, Sequence[str]]] = [(j, words)]
         if j < len(words):
             w = key_words(words[j])
@@ -770,12 +775,12 @@ class ActorDictionary:
                 # لحماس -> حماس; للأمم -> الأمم (the article's alef is dropped after ل)
                 rest = "ال" + w[0][2:] if w[0].startswith("لل") else w[0][1:]
                 starts.append((j, [*words[:j], rest, *words[j + 1:]]))
-        for start, seq in starts:
+        for n, (start, seq) in enumerate(starts):
             for k, key, surface in self._walk(seq, start):
                 if key in self._demonyms:
                     yield k, self._demonyms[key][0]
                 for a in self._name_match(key, surface):
-                    if a.type == "LOC" and a.country:
+                    if a.type == "LOC" and a.country and (places or n > 0):
                         yield k, a.country
                     elif a.type in ("ORG", "GRP"):
                         yield k, a

@@ -304,6 +304,9 @@ class EntityResolver:
                 by_span[(c.i, c.j)] = c
                 continue
             # same span from several sources: keep the best type, pool what they know
+            if _person_not_town(prev, c):
+                by_span[(c.i, c.j)] = c  # قال الأحمدي, الملكة صوفيا: a person, not a town
+                continue
             prev.actors = prev.actors or c.actors
             prev.code = prev.code or c.code
             prev.country = prev.country or c.country
@@ -339,7 +342,8 @@ class EntityResolver:
         """A tagged span that is a dictionary name, or that contains a dictionary match
         beside an organisation head word (``حركة`` + ``حماس``), is that actor."""
         whole = self.dictionary.match_at(norms, c.i)
-        if whole is not None and whole[0] == c.size:
+        if whole is not None and whole[0] == c.size and not (
+                c.type == "PER" and c.size == 1 and _is_town(whole[1][0])):
             c.actors = list(whole[1])
             c.type = _actor_type(c.actors[0].type, c.actors[0].code_at(None))
             return
@@ -388,6 +392,14 @@ class EntityResolver:
             target = self._fuller(key, nw, c.type, order, groups, names)
             if target:
                 merged[key] = target
+        # مكة <- مكة المكرمة, كردستان <- كردستان العراق: a place named by the first
+        # words of a longer place name of the same country in the article is that place
+        for key in order:
+            c = groups[key][0]
+            if c.type == "LOC" and key not in merged:
+                target = self._longer_place(key, names, order, groups)
+                if target:
+                    merged[key] = target
         for key, target in merged.items():
             while target in merged:
                 target = merged[target]
@@ -466,6 +478,22 @@ class EntityResolver:
                     return other  # سرايا القدس <- السرايا
         return None
 
+    @staticmethod
+    def _longer_place(key: str, names: Mapping[str, list[str]], order: list[str],
+                      groups: Mapping[str, list[_Cand]]) -> str | None:
+        nw = names[key]
+        c = groups[key][0]
+        country = _place_country(c)
+        if country is None or (c.actors and not _is_town(c.actors[0])):
+            return None  # a country is itself: مصر is not مصر الجديدة
+        for other in order:
+            ow = names[other]
+            oc = groups[other][0]
+            if other != key and oc.type == "LOC" and len(ow) > len(nw) \
+                    and ow[:len(nw)] == nw and _place_country(oc) == country:
+                return other
+        return None
+
     def _named(self, actor: ActorLike, order: list[str], groups: Mapping[str, list[_Cand]],
                names: Mapping[str, list[str]]) -> str | None:
         wanted = {self.normalize(n) for n in (actor.name_ar, *actor.aliases)}
@@ -483,7 +511,9 @@ class EntityResolver:
         for key in order:
             cs = sorted(groups[key], key=lambda c: c.i)
             named = [c for c in cs if c.source != "group"]
-            main = next((c for c in named if c.actors), None) or (named[0] if named else cs[0])
+            # the fullest name that the dictionary knows (مكة المكرمة over مكة)
+            main = max((c for c in named if c.actors), key=lambda c: c.size, default=None) \
+                or (named[0] if named else cs[0])
             actor = main.actors[0] if main.actors and main.source != "group" else None
             typ = _actor_type(actor.type, actor.code_at(when)) if actor else main.type
             holder = None
@@ -544,6 +574,26 @@ class EntityResolver:
     def _mention(text: str, words: list[Word], c: _Cand) -> Mention:
         start, end = words[c.i].core, words[c.j - 1].end
         return Mention(start, end, text[start:end])
+
+
+def _is_town(actor: ActorLike) -> bool:
+    """A dictionary place that is not a country (a city, region or site)."""
+    return actor.type == "LOC" and not actor.id.startswith("country:")
+
+
+def _person_not_town(kept: _Cand, other: _Cand) -> bool:
+    """The tagger read a person in context where a one-word dictionary match is a town:
+    the person wins (قال الأحمدي; a country name stays a country)."""
+    return (kept.source == "dict" and other.source == "ner" and other.type == "PER"
+            and kept.type == "LOC" and kept.size == 1 and bool(kept.actors)
+            and _is_town(kept.actors[0]))
+
+
+def _place_country(c: _Cand) -> str | None:
+    """The country of a place candidate (``None``: not a known place)."""
+    if c.actors:
+        return c.actors[0].country
+    return c.country
 
 
 _INSTITUTION_AGENTS = ("MIL", "COP", "GOV", "SPY", "JUD", "LEG", "MED", "BUS")
