@@ -163,3 +163,13 @@ def test_entities_title_before_a_name_that_is_also_a_capital_is_no_country_role(
                                  "كارلوس الأول والملكة صوفيا، بعنوان «ابن خلدون».")
     assert all(e["code"] != "BGRGOV" for e in ents)
     assert find(ents, "ملك إسبانيا")["code"] == "ESPGOV"
+
+
+def test_entities_preposition_amam_is_not_the_agent_imam(pipeline: Pipeline) -> None:
+    # France 24 (ANT, 2018): أمام 'in front of' normalises like إمام 'imam'; the hamza decides
+    ents = entities_of(pipeline, "سقطت الموصل دون مقاومة كبيرة بيد الأكراد الذين انسحبوا "
+                                 "لاحقا أمام الأمريكيين.")
+    assert all(not e["code"] or not e["code"].endswith("REL") for e in ents), ents
+    imam = find(entities_of(pipeline, "وأكد إمام الحرم المكي أن الصلاة أقيمت."),
+                "إمام الحرم المكي")
+    assert imam["code"] == "SAUREL"

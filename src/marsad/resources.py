@@ -63,10 +63,15 @@ def load_nouns() -> Nouns:
     from .text.normalize import normalize_key
 
     kinds: dict[str, tuple[str, str | None]] = {}
+    spellings: set[str] = set()
     for ln in read_data_lines("entities", "nouns.tsv"):
         cols = ln.split("\t")
         if len(cols) not in (2, 3):
             raise DataFileError(path="entities/nouns.tsv", detail=f"bad line {ln!r}")
+        if cols[1] == "function":
+            spellings.add(cols[0])
+            continue
         key = " ".join(normalize_key(cols[0]).split())
         kinds[key] = (cols[1], cols[2] if len(cols) == 3 else None)
-    return Nouns(kinds, max(k.count(" ") + 1 for k in kinds))
+    return Nouns(kinds, max(k.count(" ") + 1 for k in kinds), frozenset(spellings),
+                 frozenset(normalize_key(w) for w in spellings))

@@ -90,6 +90,9 @@ class Nouns:
 
     kinds: Mapping[str, tuple[str, str | None]]
     max_words: int
+    #: exact spellings that are function words (``أمام``), and their matching keys
+    function_words: frozenset[str] = frozenset()
+    function_keys: frozenset[str] = frozenset()
 
     def get(self, words: Sequence[str], i: int, kinds: frozenset[str]
             ) -> tuple[int, str, str | None] | None:
@@ -148,6 +151,11 @@ class EntityResolver:
         # the dictionary can only match where a word's first form starts one of its keys
         known = self._starts
         self._can_start = [known[n] if n in known else self._starts_key(n) for n in norms]
+        nouns = self.nouns
+        for k, n in enumerate(norms):
+            if n in nouns.function_keys and _bare(doc.text[words[k].core:words[k].end]) \
+                    in nouns.function_words:
+                self._can_start[k] = False  # أمام الأمريكيين is no imam
         cands: list[_Cand] = []
         ranges: list[tuple[int, int]] = []
         start = 0
@@ -574,6 +582,11 @@ class EntityResolver:
     def _mention(text: str, words: list[Word], c: _Cand) -> Mention:
         start, end = words[c.i].core, words[c.j - 1].end
         return Mention(start, end, text[start:end])
+
+
+def _bare(surface: str) -> str:
+    """A word as written, without diacritics and tatweel (the hamza kept)."""
+    return "".join(ch for ch in surface if not ("\u064b" <= ch <= "\u0652" or ch in "\u0670\u0640"))
 
 
 def _is_town(actor: ActorLike) -> bool:
