@@ -43,6 +43,9 @@ def test_tokenize_splits_lam_and_elided_article(tokenizer: Tokenizer) -> None:
     ("فيلق", ["فيلق"]),
     ("الذي", ["الذي"]),
     ("سكان", ["سكان"]),
+    ("ليون", ["ليون"]),  # Lyon, not ل + يون
+    ("وليون", ["و", "ليون"]),
+    ("بنود", ["بنود"]),
 ])
 def test_tokenize_proclitics_only_where_the_rest_is_a_word(tokenizer: Tokenizer, word: str,
                                                           expected: list[str]) -> None:
