@@ -173,3 +173,24 @@ def test_entities_preposition_amam_is_not_the_agent_imam(pipeline: Pipeline) -> 
     imam = find(entities_of(pipeline, "وأكد إمام الحرم المكي أن الصلاة أقيمت."),
                 "إمام الحرم المكي")
     assert imam["code"] == "SAUREL"
+
+
+def test_entities_first_and_family_name_join_the_full_name(pipeline: Pipeline) -> None:
+    # Al-Hayat via SaudiNewsNet, 2015: سليمان الأسد is سليمان هلال الأسد, not another person;
+    # the dictionary's لاذقية is named as the text writes it
+    ents = entities_of(pipeline, "وقال المرصد في بيان «نفذ أكثر من ألف شخص اعتصاماً في مدينة "
+                                 "اللاذقية احتجاجاً على قتل سليمان هلال الأسد -نجل ابن عم بشار "
+                                 "الأسد- للعقيد حسان الشيخ بسبب تجاوز العقيد بسيارته سيارة "
+                                 "سليمان الأسد».")
+    person = find(ents, "سليمان هلال الأسد")
+    assert [m["text"] for m in person["mentions"]] == ["سليمان هلال الأسد", "سليمان الأسد"]
+    assert find(ents, "بشار الأسد") is not person
+    assert find(ents, "اللاذقية")["name"] == "اللاذقية"
+
+
+def test_entities_dictionary_first_name_joins_the_persons_full_name(pipeline: Pipeline) -> None:
+    # France 24 (ANT, 2018): the dictionary has صدام and صدام حسين as two entries
+    ents = entities_of(pipeline, "سقطت بغداد ومعها نظام الرئيس العراقي الأسبق صدام حسين. "
+                                 "وكان صدام قد اختفى قبل أن يعتقل في تكريت.")
+    saddam = find(ents, "صدام حسين")
+    assert "صدام" in [m["text"] for m in saddam["mentions"]]

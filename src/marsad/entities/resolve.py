@@ -394,20 +394,22 @@ class EntityResolver:
         for key in list(order):
             cs = groups[key]
             c = cs[0]
-            if c.actors or c.type not in ("PER", "ORG", "MISC"):
+            if c.type not in ("PER", "ORG", "MISC", "LOC"):
                 continue
             nw = names[key]
-            target = self._fuller(key, nw, c.type, order, groups, names)
+            if c.type == "LOC":
+                # مكة <- مكة المكرمة, كردستان <- كردستان العراق: a place named by the first
+                # words of a longer place name of the same country in the article
+                target = self._longer_name(key, names, order, groups)
+            elif c.actors:
+                # صدام <- صدام حسين: the dictionary's entry for a first name of a person
+                # the article names in full (same country)
+                target = self._longer_name(key, names, order, groups) \
+                    if c.type == "PER" and len(nw) == 1 else None
+            else:
+                target = self._fuller(key, nw, c.type, order, groups, names)
             if target:
                 merged[key] = target
-        # مكة <- مكة المكرمة, كردستان <- كردستان العراق: a place named by the first
-        # words of a longer place name of the same country in the article is that place
-        for key in order:
-            c = groups[key][0]
-            if c.type == "LOC" and key not in merged:
-                target = self._longer_place(key, names, order, groups)
-                if target:
-                    merged[key] = target
         for key, target in merged.items():
             while target in merged:
                 target = merged[target]
@@ -474,8 +476,10 @@ class EntityResolver:
             ow = names[other]
             if len(ow) <= len(nw):
                 continue
-            if typ == "PER" and oc.type == "PER" and ow[-len(nw):] == nw:
-                return other
+            if typ == "PER" and oc.type == "PER" and (
+                    ow[-len(nw):] == nw
+                    or (len(nw) == 2 and ow[0] == nw[0] and ow[-1] == nw[-1])):
+                return other  # قاسم سليماني <- سليماني; سليمان هلال الأسد <- سليمان الأسد
             if typ in ("ORG", "MISC") and oc.type == "ORG":
                 heads = self.nouns.get(ow, 0, frozenset({"org-head"}))
                 if heads and (ow[heads[0]:] == nw or (len(nw) == 1 and ow[heads[0]] == nw[0])):
@@ -487,18 +491,20 @@ class EntityResolver:
         return None
 
     @staticmethod
-    def _longer_place(key: str, names: Mapping[str, list[str]], order: list[str],
-                      groups: Mapping[str, list[_Cand]]) -> str | None:
+    def _longer_name(key: str, names: Mapping[str, list[str]], order: list[str],
+                     groups: Mapping[str, list[_Cand]]) -> str | None:
+        """Another entity of the same type and country whose name starts with this one's
+        words (``None`` for a country, or without a known country)."""
         nw = names[key]
         c = groups[key][0]
-        country = _place_country(c)
-        if country is None or (c.actors and not _is_town(c.actors[0])):
+        country = _country_of(c)
+        if country is None or (c.actors and c.type == "LOC" and not _is_town(c.actors[0])):
             return None  # a country is itself: مصر is not مصر الجديدة
         for other in order:
             ow = names[other]
             oc = groups[other][0]
-            if other != key and oc.type == "LOC" and len(ow) > len(nw) \
-                    and ow[:len(nw)] == nw and _place_country(oc) == country:
+            if other != key and oc.type == c.type and len(ow) > len(nw) \
+                    and ow[:len(nw)] == nw and _country_of(oc) == country:
                 return other
         return None
 
@@ -546,6 +552,9 @@ class EntityResolver:
             mentions = tuple(self._mention(doc.text, words, c) for c in cs)
             if actor is not None:
                 name = actor.name_ar
+                if not name.startswith("ال") and any(
+                        self.normalize(m.text) == self.normalize("ال" + name) for m in mentions):
+                    name = "ال" + name  # the dictionary's لاذقية is written اللاذقية
             elif named:
                 name = max((self._mention(doc.text, words, c).text for c in named), key=len)
             else:
@@ -602,8 +611,8 @@ def _person_not_town(kept: _Cand, other: _Cand) -> bool:
             and _is_town(kept.actors[0]))
 
 
-def _place_country(c: _Cand) -> str | None:
-    """The country of a place candidate (``None``: not a known place)."""
+def _country_of(c: _Cand) -> str | None:
+    """The country of a candidate: its actor's, else the one found for it."""
     if c.actors:
         return c.actors[0].country
     return c.country
