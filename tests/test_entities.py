@@ -194,3 +194,16 @@ def test_entities_dictionary_first_name_joins_the_persons_full_name(pipeline: Pi
                                  "وكان صدام قد اختفى قبل أن يعتقل في تكريت.")
     saddam = find(ents, "صدام حسين")
     assert "صدام" in [m["text"] for m in saddam["mentions"]]
+
+
+def test_entities_one_word_person_name_needs_its_article_as_written(pipeline: Pipeline) -> None:
+    # Al-Riyadh via SaudiNewsNet, 2015: شرع "began" is not الشرع (Ahmed al-Sharaa)
+    ents = entities_of(pipeline, "شرع الباحثون في معهد (وودز هول) لعلوم المحيطات في الاستعانة "
+                                 "بطائرات بلا طيار تشبه الهليكوبتر.")
+    assert all(e["name"] != "أحمد الشرع" for e in ents), ents
+    sharaa = find(entities_of(pipeline, "وقال الشرع إن الحكومة السورية ستجري انتخابات.",
+                              date(2025, 3, 1)), "الشرع")
+    assert sharaa["name"] == "أحمد الشرع" and sharaa["code"] == "SYRGOV"
+    # and a spelling variant of a name without the article still matches (ترمب for ترامب)
+    assert find(entities_of(pipeline, "وقال هنية إن قرار ترمب يمثل عدوانا."),
+                "ترمب")["name"] == "دونالد ترامب"

@@ -46,6 +46,10 @@ def test_tokenize_splits_lam_and_elided_article(tokenizer: Tokenizer) -> None:
     ("ليون", ["ليون"]),  # Lyon, not ل + يون
     ("وليون", ["و", "ليون"]),
     ("بنود", ["بنود"]),
+    ("سالم", ["سالم"]),  # a name, not the future prefix + ألم
+    ("ساهم", ["ساهم"]),
+    ("سنية", ["سنية"]),
+    ("ستعقد", ["س", "تعقد"]),
 ])
 def test_tokenize_proclitics_only_where_the_rest_is_a_word(tokenizer: Tokenizer, word: str,
                                                           expected: list[str]) -> None:

@@ -7,7 +7,8 @@ Matching works on *keys*: :func:`normalize_key` (alef/hamza/ya/ta-marbuta folds,
 tashkeel or tatweel), punctuation and quotes dropped, spaces squeezed, and the article ``ال``
 ignored on every word (``الحرس الثوري`` = ``حرس ثوري``; ``والتنمية`` = ``و`` + ``تنمية``;
 ``عبدالله`` = ``عبد الله``). An alias written with a leading ``=`` in a data file must match
-exactly, article included (``=حماس`` does not match ``الحماس``, "the enthusiasm").
+exactly, article included (``=حماس`` does not match ``الحماس``, "the enthusiasm"); so does
+every one-word name of a person (``الشرع`` does not match the verb ``شرع``).
 """
 
 from __future__ import annotations
@@ -325,7 +326,9 @@ class _Variants:
 
 # -- the dictionary ----------------------------------------------------------------------------
 
-_NameEntry = tuple[int, tuple[str, ...] | None]  # (actor index, exact normalised words)
+#: (actor index, exact normalised words, whether the article must be there or not: for a
+#: one-word person name, ``None`` otherwise)
+_NameEntry = tuple[int, tuple[str, ...] | None, bool | None]
 
 
 class ActorDictionary:
@@ -554,10 +557,15 @@ class ActorDictionary:
     def _index_actor(self, i: int, actor: Actor) -> None:
         for name in (actor.name_ar, *actor.aliases):
             exact = tuple(key_words(name[1:])) if name.startswith("=") else None
+            words = key_words(name)
+            # a one-word person name matches with its article as written: الشرع is not the
+            # verb شرع, صدام is not الصدام ("the clash")
+            article = words[0].startswith("ال") if actor.type == "PER" and len(words) == 1 \
+                else None
             for key in self._keys(name):
                 entries = self._names.setdefault(key, [])
                 if all(e[0] != i for e in entries):
-                    entries.append((i, exact))
+                    entries.append((i, exact, article))
 
     # -- scanning ---------------------------------------------------------------------------
     def _walk(self, words: Sequence[str], i: int
@@ -597,8 +605,11 @@ class ActorDictionary:
 
     def _name_match(self, key: str, surface: Sequence[str]) -> list[Actor]:
         out: list[Actor] = []
-        for idx, exact in self._names.get(key, ()):
+        for idx, exact, article in self._names.get(key, ()):
             if exact is not None and tuple(surface) != exact:
+                continue
+            if article is not None and len(surface) == 1 \
+                    and surface[0].startswith("ال") != article:
                 continue
             out.append(self.actors[idx])
         return out
