@@ -162,3 +162,16 @@ def test_recovery_html_assabah_page_with_and_without(pipeline: Pipeline, check_o
     for snippet in spec["without"]:
         assert snippet not in text
     assert out["headline"] == " ".join(spec["title"].split())
+
+
+def test_recovery_html_page_with_control_characters_is_read(pipeline: Pipeline,
+                                                            check_output: Check) -> None:
+    # regression (atheris): a control character after <br> in a page without a date made
+    # lxml refuse the text the date search builds
+    body = ("قال مسؤولون محليون إن ما لا يقل عن 17 شخصاً قتلوا كما أصيب 34 آخرون في تفجير "
+            "وقع في مسجد بإقليم خوست بشرق أفغانستان.")
+    html = (f"<html><head><title>تفجير مسجد</title></head><body><article><h1>تفجير مسجد</h1>"
+            f"<p>{body}<br>\x01\x00 {body}</p><p>{body}</p></article></body></html>")
+    out = pipeline(RawArticle(body=html, kind="html", path="control.html")).to_json()
+    check_output(out)
+    assert out["body"] and out["published"] is None

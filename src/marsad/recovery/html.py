@@ -4,6 +4,7 @@ recovery then runs on its output."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from typing import Any
 
@@ -62,12 +63,16 @@ def _clean(value: object) -> str | None:
     return value or None
 
 
+#: control characters lxml parses but refuses in text it is given (NUL, C0 but tab/newlines)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _visible_text(html: str) -> str:
     """The text of every block outside scripts and styles, a line each (lxml)."""
     try:
         import lxml.html
 
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(_CONTROL.sub(" ", html))
     except Exception:
         return ""
     for bad in root.xpath("//script|//style|//noscript|//template"):
