@@ -207,3 +207,36 @@ def test_entities_one_word_person_name_needs_its_article_as_written(pipeline: Pi
     # and a spelling variant of a name without the article still matches (ترمب for ترامب)
     assert find(entities_of(pipeline, "وقال هنية إن قرار ترمب يمثل عدوانا."),
                 "ترمب")["name"] == "دونالد ترامب"
+
+
+def test_entities_surname_after_a_function_word_joins_the_full_name(pipeline: Pipeline) -> None:
+    # Asharq Al-Awsat via SaudiNewsNet, 2015: «بأن عبد العزيز» is the gunman named before
+    # (not أن + a name, and not King Abdulaziz, who has no code in 2015)
+    ents = entities_of(pipeline, "يسعى المحققون الأميركيون لتحديد السبب الذي دفع بالشاب الأردني "
+                                 "الكويتي المولد محمد يوسف عبد العزيز (24 عاما) إلى إطلاق النار. "
+                                 "وتفيد المعلومات المتداولة بأن عبد العزيز كتب في دليل تخرج "
+                                 "طلاب ثانوية «ريد رانك».", date(2015, 7, 18))
+    person = find(ents, "محمد يوسف عبد العزيز")
+    assert [m["text"] for m in person["mentions"]] == ["محمد يوسف عبد العزيز", "عبد العزيز"]
+    assert person["name"] == "محمد يوسف عبد العزيز"
+
+
+def test_entities_full_name_with_grandfather_joins_the_dictionary_person(
+        pipeline: Pipeline) -> None:
+    # Al-Riyadh via SaudiNewsNet, 2015; and سلمان is not محمد بن سلمان (بن: his father)
+    ents = entities_of(pipeline, "جاءت رسائل المعايدة التي بعث بها الأمير محمد بن نايف بن "
+                                 "عبدالعزيز ولي العهد إلى الشعب السعودي. وقال الأمير محمد بن "
+                                 "نايف إن المملكة بخير.", date(2015, 7, 20))
+    mbn = find(ents, "محمد بن نايف")
+    assert "محمد بن نايف بن عبدالعزيز" in [m["text"] for m in mbn["mentions"]]
+    assert mbn["code"] == "SAUGOV"
+    ents = entities_of(pipeline, "والتقى ولي العهد محمد بن سلمان الوفد. وقال سلمان إن المملكة "
+                                 "ماضية في الإصلاح.", date(2018, 5, 1))
+    assert find(ents, "سلمان") is not find(ents, "ولي العهد محمد بن سلمان")
+
+
+def test_entities_demonym_alone_is_no_place(pipeline: Pipeline) -> None:
+    # Al-Jazirah via SaudiNewsNet, 2015: U-PETRARCH files روماني as a place
+    ents = entities_of(pipeline, "تبعه تدريبات تكتيكية وفنية تحت إشراف المدير الفني الروماني "
+                                 "\"ليفيو كيوبتاريو\" الذي طبق العديد من الجمل الفنية.")
+    assert all(e["type"] != "LOC" for e in ents), ents

@@ -380,6 +380,7 @@ class ActorDictionary:
             self._read_actors(_Source(path, user=True), drafts, replace=True)
         self._read_roles(src("roles.tsv"))
         self._read_terms(src("role_holders.tsv"), drafts)
+        self._read_demonyms(src("demonyms.tsv"))  # (before the names: see _index_actor)
         for i, d in enumerate(drafts.values()):
             actor = d.freeze()
             self.actors.append(actor)
@@ -387,7 +388,6 @@ class ActorDictionary:
             if actor.type == "LOC" and actor.id.startswith("country:") and actor.country:
                 self._countries.setdefault(actor.country, i)
             self._index_actor(i, actor)
-        self._read_demonyms(src("demonyms.tsv"))
         for name in ("agents.tsv", "upetrarch_agents.tsv"):
             self._read_agents(src(name))
 
@@ -563,6 +563,11 @@ class ActorDictionary:
             article = words[0].startswith("ال") if actor.type == "PER" and len(words) == 1 \
                 else None
             for key in self._keys(name):
+                if actor.type == "LOC" and key in self._demonyms \
+                        and not actor.id.startswith("country:"):
+                    # U-PETRARCH files روماني as a place: a demonym is no place name (a
+                    # country's can be: السعودية)
+                    continue
                 entries = self._names.setdefault(key, [])
                 if all(e[0] != i for e in entries):
                     entries.append((i, exact, article))

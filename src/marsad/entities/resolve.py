@@ -119,6 +119,8 @@ class _Cand:
         return self.j - self.i
 
 
+#: the word before a father's name: سلمان is not محمد بن سلمان
+_PATRONYMIC = frozenset({"بن", "ابن", "بنت"})
 _ROLE_KINDS = frozenset({"institution", "people", "role"})
 _QUOTES = frozenset('«»"“”')
 _LONE_CLITICS = frozenset("وفبلك")
@@ -151,11 +153,14 @@ class EntityResolver:
         # the dictionary can only match where a word's first form starts one of its keys
         known = self._starts
         self._can_start = [known[n] if n in known else self._starts_key(n) for n in norms]
+        # function words (data: nouns.tsv) start no name or role (أمام الأمريكيين is no
+        # imam) and are no part of one (the tagger's «أن عبد العزيز», «له»)
         nouns = self.nouns
-        for k, n in enumerate(norms):
-            if n in nouns.function_keys and _bare(doc.text[words[k].core:words[k].end]) \
-                    in nouns.function_words:
-                self._can_start[k] = False  # أمام الأمريكيين is no imam
+        func = [n in nouns.function_keys and _bare(doc.text[w.core:w.end])
+                in nouns.function_words for n, w in zip(norms, words, strict=True)]
+        for k, is_func in enumerate(func):
+            if is_func:
+                self._can_start[k] = False
         cands: list[_Cand] = []
         ranges: list[tuple[int, int]] = []
         start = 0
@@ -174,6 +179,11 @@ class EntityResolver:
             cands.extend(self._dictionary(norms, i, j))
             cands.extend(self._phrases(norms, i, j, doc.published))
             cands.extend(self._quoted(doc.text, words, norms, i, j))
+        if any(func):
+            for c in cands:
+                while c.source == "ner" and c.size and func[c.i]:
+                    c.i += 1
+            cands = [c for c in cands if c.size > 0]
         for c in cands:
             if c.type in ("PER", "ORG", "MISC"):
                 self._trim_titles(c, norms)
@@ -401,13 +411,20 @@ class EntityResolver:
                 # مكة <- مكة المكرمة, كردستان <- كردستان العراق: a place named by the first
                 # words of a longer place name of the same country in the article
                 target = self._longer_name(key, names, order, groups)
-            elif c.actors:
+            elif c.actors and c.actors[0].code_at(doc.published) is not None:
+                # (a dictionary person with no code at the article's date, such as King
+                # عبد العزيز (d. 1953), is read as the name of someone in the article)
                 # صدام <- صدام حسين: the dictionary's entry for a first name of a person
                 # the article names in full (same country)
                 target = self._longer_name(key, names, order, groups) \
                     if c.type == "PER" and len(nw) == 1 else None
             else:
                 target = self._fuller(key, nw, c.type, order, groups, names)
+                if target is None and c.type == "PER":
+                    target = self._known_start(key, nw, order, groups, names)
+                if target and c.actors:
+                    for cand in groups[key]:
+                        cand.actors = []  # the article's person, not the dictionary's
             if target:
                 merged[key] = target
         for key, target in merged.items():
@@ -477,7 +494,7 @@ class EntityResolver:
             if len(ow) <= len(nw):
                 continue
             if typ == "PER" and oc.type == "PER" and (
-                    ow[-len(nw):] == nw
+                    (ow[-len(nw):] == nw and ow[-len(nw) - 1] not in _PATRONYMIC)
                     or (len(nw) == 2 and ow[0] == nw[0] and ow[-1] == nw[-1])):
                 return other  # قاسم سليماني <- سليماني; سليمان هلال الأسد <- سليمان الأسد
             if typ in ("ORG", "MISC") and oc.type == "ORG":
@@ -488,6 +505,20 @@ class EntityResolver:
                     return other  # المرصد السوري لحقوق الانسان <- المرصد
                 if len(nw) == 1 and nw[0].startswith("ال") and ow[0] == nw[0][2:]:
                     return other  # سرايا القدس <- السرايا
+        return None
+
+    @staticmethod
+    def _known_start(key: str, nw: list[str], order: list[str],
+                     groups: Mapping[str, list[_Cand]], names: Mapping[str, list[str]]
+                     ) -> str | None:
+        """A dictionary person whose full name (two words or more) this longer name starts
+        with: محمد بن نايف بن عبدالعزيز is محمد بن نايف."""
+        for other in order:
+            oc = groups[other][0]
+            ow = names[other]
+            if other != key and oc.type == "PER" and oc.actors and 2 <= len(ow) < len(nw) \
+                    and nw[:len(ow)] == ow:
+                return other
         return None
 
     @staticmethod
