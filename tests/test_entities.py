@@ -240,3 +240,13 @@ def test_entities_demonym_alone_is_no_place(pipeline: Pipeline) -> None:
     ents = entities_of(pipeline, "تبعه تدريبات تكتيكية وفنية تحت إشراف المدير الفني الروماني "
                                  "\"ليفيو كيوبتاريو\" الذي طبق العديد من الجمل الفنية.")
     assert all(e["type"] != "LOC" for e in ents), ents
+
+
+def test_entities_hyphenated_person_names_stay_whole_and_apart(pipeline: Pipeline) -> None:
+    # BBC Arabic (ANT, 2018): Kim Jong-un and Kim Jong-il are two people, not «كيم جونغ»
+    ents = entities_of(pipeline, "ظهرت أدلة جديدة على أن زعيم كوريا الشمالية كيم جونغ-أون "
+                                 "ووالده وسلفه كيم جونغ-إيل حصلا على جوازات سفر برازيلية. "
+                                 "وقال كيم جونغ أون إن بلاده مستعدة.", date(2018, 2, 28))
+    un, il = find(ents, "كيم جونغ-أون"), find(ents, "كيم جونغ-إيل")
+    assert un is not il and un["type"] == il["type"] == "PER"
+    assert "كيم جونغ أون" in [m["text"] for m in un["mentions"]]

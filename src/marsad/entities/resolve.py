@@ -179,6 +179,13 @@ class EntityResolver:
             cands.extend(self._dictionary(norms, i, j))
             cands.extend(self._phrases(norms, i, j, doc.published))
             cands.extend(self._quoted(doc.text, words, norms, i, j))
+        for c in cands:
+            # كيم جونغ-أون: a hyphen between letters, without spaces, goes on with the name
+            while c.source == "ner" and c.type == "PER" and c.j + 1 < len(words) \
+                    and norms[c.j] == "-" \
+                    and words[c.j].start == words[c.j - 1].end \
+                    and words[c.j + 1].start == words[c.j].end and not words[c.j + 1].punct:
+                c.j += 2
         if any(func):
             for c in cands:
                 while c.source == "ner" and c.size and func[c.i]:
@@ -390,7 +397,7 @@ class EntityResolver:
             groups[key].append(c)
 
         for c in chosen:
-            name_words = [n for n in norms[c.i:c.j] if n not in ("«", "»")]
+            name_words = [n for n in norms[c.i:c.j] if n not in ("«", "»", "-")]
             if c.actors:
                 key = "actor:" + c.actors[0].id
             elif c.source == "group" and c.role is None and c.code and c.type == "ORG":
