@@ -250,3 +250,16 @@ def test_entities_hyphenated_person_names_stay_whole_and_apart(pipeline: Pipelin
     un, il = find(ents, "كيم جونغ-أون"), find(ents, "كيم جونغ-إيل")
     assert un is not il and un["type"] == il["type"] == "PER"
     assert "كيم جونغ أون" in [m["text"] for m in un["mentions"]]
+
+
+def test_entities_major_cities_left_out_of_geonames_are_coded(pipeline: Pipeline) -> None:
+    # Asharq Al-Awsat via SaudiNewsNet, 2015: عدن (a frequent word in the news, so left out
+    # of the GeoNames list) is Aden, also as «عدن الجنوبية» and «لعدن»
+    ents = entities_of(pipeline, "لحقت بالحوثيين وحلفائهم من القوات التابعة للرئيس المخلوع علي "
+                                 "عبد الله صالح، في محافظة عدن الجنوبية، هزائم. وتناثرت الجثث "
+                                 "جنوب مديرية كريتر التابعة لعدن، فيما سيطرت قوات أخرى على "
+                                 "بنغازي.", date(2015, 7, 20))
+    aden = find(ents, "عدن الجنوبية")
+    assert aden["code"] == "YEM" and aden["name_en"] == "Aden"
+    assert "عدن" in [m["text"] for m in aden["mentions"]]
+    assert find(ents, "بنغازي")["code"] == "LBY"

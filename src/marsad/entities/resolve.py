@@ -376,7 +376,10 @@ class EntityResolver:
             if inner.source != "dict" or not (c.i <= i and j <= c.j) or (i, j) == (c.i, c.j):
                 continue
             extra = list(range(c.i, i)) + list(range(j, c.j))
-            if all(self.nouns.get(norms, k, frozenset({"org-head", "title"})) for k in extra):
+            if all(self.nouns.get(norms, k, frozenset({"org-head", "title"})) for k in extra) \
+                    or (c.type == inner.type == "LOC" and i == c.i
+                        and all(_adjective(norms[k]) for k in extra)):
+                # حركة + حماس; عدن الجنوبية ("southern Aden") is Aden
                 c.actors = inner.actors
                 c.type = inner.type
                 return
@@ -629,6 +632,11 @@ class EntityResolver:
     def _mention(text: str, words: list[Word], c: _Cand) -> Mention:
         start, end = words[c.i].core, words[c.j - 1].end
         return Mention(start, end, text[start:end])
+
+
+def _adjective(norm: str) -> bool:
+    """A definite relative adjective (الجنوبية, الساحلية, اليمني), by its shape."""
+    return norm.startswith("ال") and norm.endswith(("يه", "ي")) and len(norm) >= 5
 
 
 def _bare(surface: str) -> str:
