@@ -263,3 +263,9 @@ def test_entities_major_cities_left_out_of_geonames_are_coded(pipeline: Pipeline
     assert aden["code"] == "YEM" and aden["name_en"] == "Aden"
     assert "عدن" in [m["text"] for m in aden["mentions"]]
     assert find(ents, "بنغازي")["code"] == "LBY"
+
+
+def test_entities_kaf_before_an_unknown_word_is_part_of_the_name(pipeline: Pipeline) -> None:
+    # Sky News Arabia (ANT, 2018): كاليفورنيا is California, not ك + «اليفورنيا»
+    ents = entities_of(pipeline, "وقال حاكم ولاية كاليفورنيا إن الولاية ستقاضي الحكومة الاتحادية.")
+    assert "كاليفورنيا" in [m["text"] for e in ents for m in e["mentions"]], ents

@@ -50,6 +50,7 @@ def test_tokenize_splits_lam_and_elided_article(tokenizer: Tokenizer) -> None:
     ("ساهم", ["ساهم"]),
     ("سنية", ["سنية"]),
     ("ستعقد", ["س", "تعقد"]),
+    ("كاليفورنيا", ["كاليفورنيا"]),  # not ك + ال + يفورنيا
 ])
 def test_tokenize_proclitics_only_where_the_rest_is_a_word(tokenizer: Tokenizer, word: str,
                                                           expected: list[str]) -> None:

@@ -190,7 +190,9 @@ class EntityResolver:
             for c in cands:
                 while c.source == "ner" and c.size and func[c.i]:
                     c.i += 1
-            cands = [c for c in cands if c.size > 0]
+        # a bare article or marks are no name (البابا بنديكت ال ـ16: the tagger's «ال»)
+        cands = [c for c in cands if c.size > 0 and not all(
+            norms[k] == "ال" or words[k].punct for k in range(c.i, c.j))]
         for c in cands:
             if c.type in ("PER", "ORG", "MISC"):
                 self._trim_titles(c, norms)

@@ -197,7 +197,8 @@ class FeatureExtractor:
                 procl.append("ال")
                 article = True
                 i += 1
-        elif key.startswith("ك", i) and key.startswith("ال", i + 1) and len(key) - i - 3 >= 2:
+        elif key.startswith("ك", i) and key.startswith("ال", i + 1) and len(key) - i - 3 >= 2 \
+                and tok._freq(key[i + 1:]) > 0:
             procl.append("ك")
             i += 1
         elif key.startswith("س", i) and len(key) - i >= 4 and key[i + 1] in _IMPERFECTIVE \

@@ -142,7 +142,8 @@ class Tokenizer:
                 pieces.append((i, i + 1, "article", "ال"))
                 i += 1
         elif key.startswith("ك", i) and key.startswith("ال", i + 1) \
-                and self._article_rest_ok(key[i + 3:]):
+                and self._article_rest_ok(key[i + 3:]) and self._freq(key[i + 1:]) > 0:
+            # (only before a word the corpus knows: كاليفورنيا is no ك + اليفورنيا)
             pieces.append((i, i + 1, "clitic", "ك"))
             i += 1
         elif key.startswith("س", i) and len(key) - i >= 4 and key[i + 1] in _IMPERFECTIVE \
