@@ -269,3 +269,16 @@ def test_entities_kaf_before_an_unknown_word_is_part_of_the_name(pipeline: Pipel
     # Sky News Arabia (ANT, 2018): كاليفورنيا is California, not ك + «اليفورنيا»
     ents = entities_of(pipeline, "وقال حاكم ولاية كاليفورنيا إن الولاية ستقاضي الحكومة الاتحادية.")
     assert "كاليفورنيا" in [m["text"] for e in ents for m in e["mentions"]], ents
+
+
+def test_entities_dictionary_names_with_inner_proclitics_match(pipeline: Pipeline) -> None:
+    # Asharq Al-Awsat via SaudiNewsNet, 2015: «للطاقة», «والتنمية» inside a name; the name
+    # after ل inside a longer name is an actor too (Sky News Arabia, ANT 2018)
+    ents = entities_of(pipeline, "أبلغ الرئيس الإيراني حسن روحاني الوكالة الدولية للطاقة الذرية "
+                                 "في رسالة بأن إيران ملتزمة، فيما قال حزب العدالة والتنمية إن "
+                                 "مجلس حقوق الإنسان التابع للأمم المتحدة سيجتمع.",
+                       date(2015, 7, 20))
+    assert find(ents, "الوكالة الدولية للطاقة الذرية")["code"] == "IGOUNOIAE"
+    akp = find(ents, "حزب العدالة والتنمية")
+    assert akp["code"] == "TURPTY" and akp["name"] == "حزب العدالة والتنمية"
+    assert find(ents, "للأمم المتحدة")["code"].startswith("IGOUNO")  # (ل + fused article)

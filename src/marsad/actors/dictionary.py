@@ -75,6 +75,16 @@ def word_forms(word: str) -> tuple[str, ...]:
     return (_strip_article(word),)
 
 
+def _drop_proclitic(word: str) -> str:
+    """A name's inner word without a proclitic و, ل or ب before the article, or ل before
+    a fused article (للطاقة -> الطاقة); other words stay (لبنان)."""
+    if word[:1] in ("و", "ل", "ب") and word[1:3] == "ال" and len(word) >= 5:
+        return word[1:]
+    if word.startswith("لل") and len(word) >= 5:
+        return "ا" + word[1:]
+    return word
+
+
 def _strip_article(word: str) -> str:
     # repeatedly: «الألمانية» and «ألمانية» both normalise to an initial «ال»
     while word.startswith("ال") and len(word) >= 4:
@@ -540,10 +550,18 @@ class ActorDictionary:
 
     # -- indexing ---------------------------------------------------------------------------
     def _keys(self, phrase: str) -> list[str]:
-        forms = [f for w in key_words(phrase.lstrip("=")) for f in word_forms(w)]
+        words = key_words(phrase.lstrip("="))
+        forms = [f for w in words for f in word_forms(w)]
         if not forms:
             return []
         keys = [" ".join(v) for v in self._variants.expand(forms)]
+        # the entity stage matches words without their proclitics (والتنمية -> التنمية,
+        # للطاقة -> الطاقة): the name's inner words without them are a key too
+        bare = [f for w in words[:1] for f in word_forms(w)] + [
+            f for w in words[1:] for f in word_forms(_drop_proclitic(w)) if f != "و"]
+        if bare != forms:
+            keys += [k for k in (" ".join(v) for v in self._variants.expand(bare))
+                     if k not in keys]
         for key in keys:
             self._add_prefixes(key)
         return keys

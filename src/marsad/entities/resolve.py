@@ -41,6 +41,8 @@ class ActorLike(Protocol):
     def country(self) -> str | None: ...
     @property
     def wikidata(self) -> str | None: ...
+    @property
+    def source(self) -> str: ...
 
     def code_at(self, when: date | None) -> str | None: ...
 
@@ -136,6 +138,7 @@ class EntityResolver:
         self.nouns = nouns
         self.normalize = normalize
         self._can_start: list[bool] = []
+        self._lam: list[bool] = []  # per word of the document: has the proclitic ل
         # word key -> can a dictionary key start with it (words repeat: cached)
         self._starts: dict[str, bool] = {}
 
@@ -161,6 +164,7 @@ class EntityResolver:
         for k, is_func in enumerate(func):
             if is_func:
                 self._can_start[k] = False
+        self._lam = [w.clitics.endswith("ل") for w in words]
         cands: list[_Cand] = []
         ranges: list[tuple[int, int]] = []
         start = 0
@@ -257,6 +261,15 @@ class EntityResolver:
                 if inner is not None and inner[0] == n - 1:
                     k, n, actors = k + 1, n - 1, inner[1]
             out.append(_Cand(k, k + n, typ, "dict", list(actors)))
+            # a name after ل inside a longer name is named too: مجلس حقوق الإنسان التابع
+            # للأمم المتحدة names the United Nations
+            for p in range(k + 1, k + n):
+                if self._lam[p] and self._can_start[p]:
+                    inner = self.dictionary.match_at(norms, p)
+                    if inner is not None and inner[0] > 0 and p + inner[0] <= k + n:
+                        out.append(_Cand(p, p + inner[0], _actor_type(
+                            inner[1][0].type, inner[1][0].code_at(None)), "dict",
+                            list(inner[1])))
             k += n
         return out
 
@@ -358,7 +371,8 @@ class EntityResolver:
         for inner in by_span.values():
             if inner.source == "dict":
                 dict_at.setdefault(inner.i, []).append(inner)
-        for c in [c for c in chosen if c.source == "group"]:
+        for c in [c for c in chosen
+                  if c.source == "group" or (c.source == "dict" and c.size > 2)]:
             chosen.extend(inner for i in range(c.i, c.j) for inner in dict_at.get(i, ())
                           if inner.j <= c.j and inner.size < c.size)
         chosen.sort(key=lambda c: c.i)
@@ -595,6 +609,12 @@ class EntityResolver:
             mentions = tuple(self._mention(doc.text, words, c) for c in cs)
             if actor is not None:
                 name = actor.name_ar
+                if actor.source.startswith("upetrarch") and named:
+                    # Universal-PETRARCH names are matching keys (حزب عدالة و تنمية): the
+                    # article's fullest mention of the actor reads better
+                    name = max((self._mention(doc.text, words, c).text for c in named
+                                if c.actors and c.actors[0].id == actor.id),
+                               key=len, default=name)
                 if not name.startswith("ال") and any(
                         self.normalize(m.text) == self.normalize("ال" + name) for m in mentions):
                     name = "ال" + name  # the dictionary's لاذقية is written اللاذقية
