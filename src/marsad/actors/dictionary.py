@@ -148,6 +148,11 @@ class Actor:
             return max(open_ended, key=_start)
         return max(self.codes, key=lambda r: r.end or date.min, default=None)
 
+    @property
+    def is_country(self) -> bool:
+        """A country (``countries.tsv``), not a city, region or site."""
+        return self.id.startswith("country:")
+
     def code_at(self, when: date | None) -> str | None:
         """The CAMEO code valid at ``when`` (``None``: the current / most recent one)."""
         r = self.range_at(when)
@@ -395,7 +400,7 @@ class ActorDictionary:
             actor = d.freeze()
             self.actors.append(actor)
             self._by_id[actor.id] = i
-            if actor.type == "LOC" and actor.id.startswith("country:") and actor.country:
+            if actor.type == "LOC" and actor.is_country and actor.country:
                 self._countries.setdefault(actor.country, i)
             self._index_actor(i, actor)
         for name in ("agents.tsv", "upetrarch_agents.tsv"):
@@ -581,8 +586,7 @@ class ActorDictionary:
             article = words[0].startswith("ال") if actor.type == "PER" and len(words) == 1 \
                 else None
             for key in self._keys(name):
-                if actor.type == "LOC" and key in self._demonyms \
-                        and not actor.id.startswith("country:"):
+                if actor.type == "LOC" and key in self._demonyms and not actor.is_country:
                     # U-PETRARCH files روماني as a place: a demonym is no place name (a
                     # country's can be: السعودية)
                     continue
@@ -774,7 +778,7 @@ class ActorDictionary:
                               Resolution("demonym", iso3, self.country(iso3), iso3)))
         # a head with the article is not the first noun of a genitive: «الملكة صوفيا» is a
         # title and a name (Queen Sofia), where «ملكة إسبانيا» is the queen of Spain
-        definite = words[i] == "ال" or words[i].startswith("ال")
+        definite = words[i].startswith("ال")  # (also a separate article token)
         for j, agent_code, roles in heads:
             for k, tail in self._tails(words, j, places=not definite):
                 for role, _default in roles:

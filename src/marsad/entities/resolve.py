@@ -16,6 +16,7 @@ from typing import Protocol
 
 from ..actors.dictionary import word_forms
 from ..doc import Doc
+from ..text.normalize import strip_marks
 from .records import Entity, Mention
 from .words import Word, build_words, words_in
 
@@ -43,6 +44,8 @@ class ActorLike(Protocol):
     def wikidata(self) -> str | None: ...
     @property
     def source(self) -> str: ...
+    @property
+    def is_country(self) -> bool: ...
 
     def code_at(self, when: date | None) -> str | None: ...
 
@@ -159,7 +162,7 @@ class EntityResolver:
         # function words (data: nouns.tsv) start no name or role (أمام الأمريكيين is no
         # imam) and are no part of one (the tagger's «أن عبد العزيز», «له»)
         nouns = self.nouns
-        func = [n in nouns.function_keys and _bare(doc.text[w.core:w.end])
+        func = [n in nouns.function_keys and strip_marks(doc.text[w.core:w.end])
                 in nouns.function_words for n, w in zip(norms, words, strict=True)]
         for k, is_func in enumerate(func):
             if is_func:
@@ -661,14 +664,9 @@ def _adjective(norm: str) -> bool:
     return norm.startswith("ال") and norm.endswith(("يه", "ي")) and len(norm) >= 5
 
 
-def _bare(surface: str) -> str:
-    """A word as written, without diacritics and tatweel (the hamza kept)."""
-    return "".join(ch for ch in surface if not ("\u064b" <= ch <= "\u0652" or ch in "\u0670\u0640"))
-
-
 def _is_town(actor: ActorLike) -> bool:
     """A dictionary place that is not a country (a city, region or site)."""
-    return actor.type == "LOC" and not actor.id.startswith("country:")
+    return actor.type == "LOC" and not actor.is_country
 
 
 def _person_not_town(kept: _Cand, other: _Cand) -> bool:

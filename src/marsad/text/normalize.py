@@ -75,6 +75,17 @@ def _length_changing() -> re.Pattern[str]:
     return re.compile("[" + re.escape(chars) + "]")
 
 
+@lru_cache(maxsize=1)
+def _marks_table() -> dict[int, str]:
+    return {cp: "" for lo, hi in _DELETE_RANGES for cp in range(lo, hi + 1)}
+
+
+def strip_marks(text: str) -> str:
+    """``text`` as written, without the marks the key deletes (tashkeel, tatweel, invisible
+    controls): letters are not folded, so أمام and إمام stay apart."""
+    return text.translate(_marks_table())
+
+
 def normalize_key(text: str) -> str:
     """The matching key of ``text`` (no offset map): use it for dictionary keys."""
     return text.translate(fold_table())
