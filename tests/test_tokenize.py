@@ -51,6 +51,13 @@ def test_tokenize_splits_lam_and_elided_article(tokenizer: Tokenizer) -> None:
     ("سنية", ["سنية"]),
     ("ستعقد", ["س", "تعقد"]),
     ("كاليفورنيا", ["كاليفورنيا"]),  # not ك + ال + يفورنيا
+    # a rare known name after و: a country, a first name (Al-Madina, Asharq Al-Awsat 2015)
+    ("وسلوفينيا", ["و", "سلوفينيا"]),
+    ("وإستونيا", ["و", "إستونيا"]),
+    ("ومعتز", ["و", "معتز"]),
+    ("ولوكاس", ["و", "لوكاس"]),  # the name stays whole: not و + ل + وكاس
+    ("وليد", ["وليد"]),  # a name that starts with و
+    ("وليم", ["وليم"]),  # William: the glued form is commoner than the name ليم
 ])
 def test_tokenize_proclitics_only_where_the_rest_is_a_word(tokenizer: Tokenizer, word: str,
                                                           expected: list[str]) -> None:

@@ -10,7 +10,7 @@ from .entities.resolve import Nouns
 from .errors import DataFileError
 from .recovery.boilerplate import BoilerplateRules
 from .settings import Settings
-from .text.tokenize import Lexicon
+from .text.tokenize import Lexicon, read_word_freq
 
 
 def data_path(*parts: str) -> Path:
@@ -29,15 +29,24 @@ def read_data_lines(*parts: str) -> list[str]:
 
 
 def load_lexicon() -> Lexicon:
-    freq: dict[str, int] = {}
-    for ln in read_data_lines("lexicon", "ar_wordfreq.tsv"):
-        word, _, count = ln.partition("\t")
-        try:
-            freq[word] = int(count)
-        except ValueError as err:
-            raise DataFileError(path="lexicon/ar_wordfreq.tsv", detail=f"bad line {ln!r}") from err
+    freq = read_word_freq(data_path("lexicon", "ar_wordfreq.tsv"))
     no_split = frozenset(read_data_lines("lexicon", "no_split.txt"))
-    return Lexicon(freq, no_split)
+    return Lexicon(freq, no_split, load_names())
+
+
+def load_names() -> dict[str, str]:
+    """One-word names the tokenizer may split a proclitic off (``ومعتز``, ``وسلوفينيا``):
+    the person names (``PERn``) and one-word country names (``LOC``) of the NER gazetteer,
+    whose sources and licences are in ``ner/MODEL.json``."""
+    names: dict[str, str] = {}
+    for ln in read_data_lines("ner", "gazetteer.tsv"):
+        word, _, flags = ln.partition("\t")
+        kinds = flags.split(",")
+        if "LOC" in kinds:
+            names[word] = "LOC"
+        elif "PERn" in kinds:
+            names[word] = "PER"
+    return names
 
 
 @dataclass(frozen=True, slots=True)

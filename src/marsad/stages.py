@@ -54,7 +54,8 @@ def entities_stage(settings: Settings, knowledge: Knowledge) -> StageFn:
 
     resolver = EntityResolver(NerTagger.load(settings.ner_model, knowledge.lexicon),
                               ActorDictionary.load(settings.actor_files), load_nouns(),
-                              lambda s: " ".join(normalize_key(s).split()))
+                              lambda s: " ".join(normalize_key(s).split()),
+                              knowledge.lexicon)
 
     def run(doc: Doc) -> Doc:
         if doc.language not in ("ar", "und"):

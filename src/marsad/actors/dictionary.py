@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..errors import DataFileError, MarsadError
 from ..recovery.boilerplate import line_key
+from ..text.tokenize import read_word_freq
 
 ACTOR_TYPES = ("PER", "ORG", "LOC", "GRP")
 #: the role vocabulary of ``role_holders.tsv`` (``roles.tsv`` maps Arabic phrases to these)
@@ -358,6 +359,7 @@ class ActorDictionary:
         self.actors: list[Actor] = []
         self.max_words = 0
         self._by_id: dict[str, int] = {}
+        self._freq: dict[str, int] = {}
         self._names: dict[str, list[_NameEntry]] = {}
         self._prefixes: set[str] = set()
         self._agents: dict[str, str] = {}
@@ -396,6 +398,10 @@ class ActorDictionary:
         self._read_roles(src("roles.tsv"))
         self._read_terms(src("role_holders.tsv"), drafts)
         self._read_demonyms(src("demonyms.tsv"))  # (before the names: see _index_actor)
+        # how often news writes a word with and without the article (see _index_actor);
+        # needed while indexing only
+        self._freq = read_word_freq(Path(str(resources.files("marsad").joinpath(
+            "data", "lexicon", "ar_wordfreq.tsv"))))
         for i, d in enumerate(drafts.values()):
             actor = d.freeze()
             self.actors.append(actor)
@@ -403,6 +409,7 @@ class ActorDictionary:
             if actor.type == "LOC" and actor.is_country and actor.country:
                 self._countries.setdefault(actor.country, i)
             self._index_actor(i, actor)
+        self._freq = {}
         for name in ("agents.tsv", "upetrarch_agents.tsv"):
             self._read_agents(src(name))
 
@@ -582,16 +589,29 @@ class ActorDictionary:
             exact = tuple(key_words(name[1:])) if name.startswith("=") else None
             words = key_words(name)
             # a one-word person name matches with its article as written: الشرع is not the
-            # verb شرع, صدام is not الصدام ("the clash")
-            article = words[0].startswith("ال") if actor.type == "PER" and len(words) == 1 \
-                else None
+            # verb شرع, صدام is not الصدام ("the clash"); so does a one-word place name
+            # written without the article where news writes the word so (بنين is Benin,
+            # البنين "the boys"; مالي is Mali, المالي "financial"), but not a lemma that
+            # news writes with the article (U-PETRARCH's بصرة for البصرة)
+            article: bool | None = None
+            if len(words) == 1:
+                if actor.type == "PER":
+                    article = words[0].startswith("ال")
+                elif actor.type == "LOC" and not words[0].startswith("ال") \
+                        and self._freq.get("ال" + words[0], 0) <= self._freq.get(words[0], 0):
+                    article = False
             for key in self._keys(name):
                 if actor.type == "LOC" and key in self._demonyms and not actor.is_country:
                     # U-PETRARCH files روماني as a place: a demonym is no place name (a
                     # country's can be: السعودية)
                     continue
                 entries = self._names.setdefault(key, [])
-                if all(e[0] != i for e in entries):
+                for k, e in enumerate(entries):
+                    if e[0] == i:
+                        if e[2] != article:  # written both ways: either matches
+                            entries[k] = (i, e[1], None)
+                        break
+                else:
                     entries.append((i, exact, article))
 
     # -- scanning ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Protocol
 from ..actors.dictionary import word_forms
 from ..doc import Doc
 from ..text.normalize import strip_marks
+from ..text.tokenize import Lexicon
 from .records import Entity, Mention
 from .words import Word, build_words, words_in
 
@@ -135,8 +136,9 @@ class EntityResolver:
     """``resolver(doc)`` returns the document's entities. Built once per pipeline."""
 
     def __init__(self, tagger: TaggerLike | None, dictionary: DictionaryLike, nouns: Nouns,
-                 normalize: Callable[[str], str]) -> None:
+                 normalize: Callable[[str], str], lexicon: Lexicon | None = None) -> None:
         self.tagger = tagger
+        self.lexicon = lexicon
         self.dictionary = dictionary
         self.nouns = nouns
         self.normalize = normalize
@@ -153,8 +155,44 @@ class EntityResolver:
         self._starts[norm] = can
         return can
 
+    @staticmethod
+    def _listed_conjunction(words: list[Word], k: int, lexicon: Lexicon) -> None:
+        """Split و off ``words[k]``, where a tagged name starts, when the word goes on a
+        list (after a comma or another «و + word»): «، وعقيل بلغيث، وتيسر الجاسم»,
+        «وفنلندا وبيلاروسيا». The tokenizer keeps و on words it does not know; on a list
+        it is the conjunction where the word without it is at least as common (not وديع,
+        and not وليد: a name that starts with و)."""
+        w = words[k]
+        if k == 0 or w.punct or w.clitics or len(w.norm) < 4 or w.norm[0] != "و" \
+                or w.norm in lexicon.names \
+                or not (words[k - 1].norm in ("،", ",") or words[k - 1].clitics == "و"):
+            return
+        rest = w.norm[1:]
+        if rest[:2] == "ال" or lexicon.freq.get(rest, 0) < max(1, lexicon.freq.get(w.norm, 0)):
+            return
+        words[k] = w._replace(core=w.core + 1, norm=rest, clitics="و")
+
     # -- candidates ------------------------------------------------------------------------
     def candidates(self, doc: Doc, words: list[Word]) -> list[_Cand]:
+        """Every candidate mention. Where the tagger starts a name at a word that goes on a
+        list with و glued on («، وعقيل بلغيث»), ``words`` is changed in place: the word
+        starts after the و (see :meth:`_listed_conjunction`)."""
+        ranges: list[tuple[int, int]] = []
+        start = 0
+        for sent in doc.sentences:
+            i, j = words_in(words, sent, start)
+            start = j
+            ranges.append((i, j))
+        tags: list[list[str]] = []
+        if self.tagger is not None:
+            text = doc.text
+            tags = self.tagger.tag_each(
+                [[text[w.start:w.end] for w in words[i:j]] for i, j in ranges])
+            if self.lexicon is not None:
+                for (i, _j), sent_tags in zip(ranges, tags, strict=True):
+                    for k, tag in enumerate(sent_tags):
+                        if tag != "O" and (tag[0] == "B" or k == 0 or sent_tags[k - 1] == "O"):
+                            self._listed_conjunction(words, i + k, self.lexicon)
         norms = [w.norm for w in words]
         # the dictionary can only match where a word's first form starts one of its keys
         known = self._starts
@@ -169,17 +207,6 @@ class EntityResolver:
                 self._can_start[k] = False
         self._lam = [w.clitics.endswith("ل") for w in words]
         cands: list[_Cand] = []
-        ranges: list[tuple[int, int]] = []
-        start = 0
-        for sent in doc.sentences:
-            i, j = words_in(words, sent, start)
-            start = j
-            ranges.append((i, j))
-        tags: list[list[str]] = []
-        if self.tagger is not None:
-            text = doc.text
-            tags = self.tagger.tag_each(
-                [[text[w.start:w.end] for w in words[i:j]] for i, j in ranges])
         for k, (i, j) in enumerate(ranges):
             if tags and tags[k]:
                 cands.extend(self._tagged(tags[k], i, words))
@@ -406,8 +433,9 @@ class EntityResolver:
     # -- grouping --------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> list[Entity]:
         words = build_words(doc.tokens)
+        cands = self.candidates(doc, words)  # (may split a listed و off a word: see there)
         norms = [w.norm for w in words]
-        chosen = self.select(self.candidates(doc, words), norms)
+        chosen = self.select(cands, norms)
         groups: dict[str, list[_Cand]] = {}
         order: list[str] = []
         names: dict[str, list[str]] = {}  # group key -> name words

@@ -188,7 +188,9 @@ class FeatureExtractor:
         if splittable(key, i, _CONJ):
             procl.append(key[0])
             i = 1
-        if splittable(key, i, _PREP):
+        if tok.name_kept(key, i):
+            pass
+        elif splittable(key, i, _PREP):
             procl.append(key[i])
             i += 1
             # ل + article with its alef dropped: للقدس

@@ -6,15 +6,20 @@ before an imperfective verb) and the article ``ال``, each a token with its own
 + ``قدس``; ``لـ«حركة`` -> ``لـ`` (clitic) + ``«`` + ``حركة``. Splits other than before
 the article are decided with a word-frequency list (a split needs the rest to be a common
 word) and a list of words that must not be split; both ship in ``marsad/data/lexicon``.
+A rare name is split off too when the name list knows it: ``وسلوفينيا`` -> ``و`` +
+``سلوفينيا`` (a country), ``ومعتز`` -> ``و`` + ``معتز`` (a first name; only after و, and not
+when the whole word is a name itself: ``وليد``, ``وسام``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..doc import Token
+from ..errors import DataFileError
 from .normalize import fold_table
 
 # letters, marks, tatweel, ZWNJ/ZWJ are word characters; Arabic and Latin words separately
@@ -48,10 +53,30 @@ MAX_RATIO = 30
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Word frequencies (normalised keys) and words never to split."""
+    """Word frequencies (normalised keys), words never to split, and known names."""
 
     freq: Mapping[str, int]
     no_split: frozenset[str]
+    #: normalised one-word names -> ``"PER"`` (a person's name) or ``"LOC"`` (a country)
+    names: Mapping[str, str] = field(default_factory=dict)
+
+
+def read_word_freq(path: Path) -> dict[str, int]:
+    """``word<TAB>count`` lines of a word-frequency list (``#`` lines are comments)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataFileError(path=str(path), detail=str(err)) from err
+    freq: dict[str, int] = {}
+    for ln in lines:
+        if not ln.strip() or ln.startswith("#"):
+            continue
+        word, _, count = ln.partition("\t")
+        try:
+            freq[word] = int(count)
+        except ValueError as err:
+            raise DataFileError(path=str(path), detail=f"bad line {ln!r}") from err
+    return freq
 
 
 class Tokenizer:
@@ -132,7 +157,9 @@ class Tokenizer:
         if self._splittable(key, i, _CONJ):
             pieces.append((0, 1, "clitic", key[0]))
             i = 1
-        if self._splittable(key, i, _PREP):
+        if self.name_kept(key, i):
+            pass
+        elif self._splittable(key, i, _PREP):
             pieces.append((i, i + 1, "clitic", key[i]))
             i += 1
             # ل + article with its alef dropped: للقدس
@@ -159,6 +186,11 @@ class Tokenizer:
         for ks, ke, kind, norm in pieces:
             out.append(Token(pos[ks], pos[ke] if ke < len(key) else e, kind, norm))
 
+    def name_kept(self, key: str, i: int) -> bool:
+        """Whether ``key[i:]``, after a conjunction, is a rare known name that stays whole:
+        ``ولوكاس`` is و + لوكاس, not و + ل + وكاس."""
+        return i > 0 and key[i:] in self.lexicon.names and self._freq(key[i:]) < MIN_REST_FREQ
+
     def _freq(self, word: str) -> int:
         return self.lexicon.freq.get(word, 0)
 
@@ -182,4 +214,17 @@ class Tokenizer:
         if key[i] == "ل" and rest.startswith("ل") and len(rest) >= 3:
             return True  # ل + article with its alef dropped: للقدس
         rest_freq = self._freq(rest)
-        return rest_freq >= MIN_REST_FREQ and self._freq(key[i:]) <= MAX_RATIO * rest_freq
+        whole_freq = self._freq(key[i:])
+        if rest_freq >= MIN_REST_FREQ:
+            return whole_freq <= MAX_RATIO * rest_freq
+        # a rare name after the proclitic: «وسلوفينيا», «ومعتز» (names are rare in the
+        # frequency list); not when the whole word is a name too (وليد, وسام, بسام)
+        names = self.lexicon.names
+        kind = names.get(rest)
+        if kind is None or len(rest) < 3 or key[i:] in names:
+            return False
+        if kind == "LOC":
+            return whole_freq <= MAX_RATIO * max(rest_freq, 1)
+        # a first name only after و (ف ب ل start many foreign names: فاراج, بارو) and only
+        # where the name is at least as common as the glued form (وليم is William)
+        return key[i] == "و" and rest_freq >= 3 and whole_freq <= rest_freq
