@@ -301,6 +301,10 @@ def test_entities_names_on_a_list_lose_their_conjunction(pipeline: Pipeline) -> 
         assert find(ents, name)["type"] == "PER"
     assert not any(m["text"].startswith(("وعقيل", "ومعتز", "وتيسر"))
                    for e in ents for m in e["mentions"]), ents
+    # Arriyadiyah, 2015: a name after another name
+    ents = entities_of(pipeline, "عاد الثلاثي كريستيانو رونالدو وسيرخيو راموس وفابيو كوينتراو "
+                                 "يوم الثلاثاء لتدريبات ريال مدريد.", date(2015, 8, 11))
+    assert find(ents, "سيرخيو راموس")["type"] == "PER"
 
 
 def test_entities_place_written_without_article_is_not_the_common_word(
@@ -338,3 +342,13 @@ def test_entities_currency_tagged_alone_is_no_organisation(pipeline: Pipeline) -
                                  "بلغ 454.4 مليار ريال، فيما وصل إجمالي موجوداتها إلى 615.4 "
                                  "مليار ريال، بارتفاع نسبته 5 في المائة.", date(2015, 7, 22))
     assert all(e["type"] != "ORG" for e in ents if e["name"] == "ريال"), ents
+
+
+def test_entities_name_drops_tatweel_and_mentions_keep_it(pipeline: Pipeline) -> None:
+    # Arriyadiyah via SaudiNewsNet, 2015: the page stretches letters with tatweel
+    text = ("وجاء التشكيل الجديد لمجلس الإدارة على النحو التالي:\nأحـمد بن راشـد الـراشد "
+            "رئيساً وسعد بن عبدالعزيز العفالق نائباً للرئيس.")
+    person = find(entities_of(pipeline, text, date(2015, 8, 11)), "أحـمد بن راشـد الـراشد")
+    assert person["name"] == "أحمد بن راشد الراشد"
+    m = person["mentions"][0]
+    assert text[m["start"]:m["end"]] == "أحـمد بن راشـد الـراشد"

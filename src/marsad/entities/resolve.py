@@ -156,16 +156,19 @@ class EntityResolver:
         return can
 
     @staticmethod
-    def _listed_conjunction(words: list[Word], k: int, lexicon: Lexicon) -> None:
+    def _listed_conjunction(words: list[Word], k: int, lexicon: Lexicon,
+                            after_name: bool = False) -> None:
         """Split و off ``words[k]``, where a tagged name starts, when the word goes on a
-        list (after a comma or another «و + word»): «، وعقيل بلغيث، وتيسر الجاسم»,
-        «وفنلندا وبيلاروسيا». The tokenizer keeps و on words it does not know; on a list
-        it is the conjunction where the word without it is at least as common (not وديع,
-        and not وليد: a name that starts with و)."""
+        list (after a comma, another «و + word» or another tagged name): «، وعقيل بلغيث،
+        وتيسر الجاسم», «وفنلندا وبيلاروسيا», «كريستيانو رونالدو وسيرخيو راموس». The
+        tokenizer keeps و on words it does not know; on a list it is the conjunction where
+        the word without it is at least as common (not وديع, and not وليد: a name that
+        starts with و)."""
         w = words[k]
         if k == 0 or w.punct or w.clitics or len(w.norm) < 4 or w.norm[0] != "و" \
                 or w.norm in lexicon.names \
-                or not (words[k - 1].norm in ("،", ",") or words[k - 1].clitics == "و"):
+                or not (after_name or words[k - 1].norm in ("،", ",")
+                        or words[k - 1].clitics == "و"):
             return
         rest = w.norm[1:]
         if rest[:2] == "ال" or lexicon.freq.get(rest, 0) < max(1, lexicon.freq.get(w.norm, 0)):
@@ -192,7 +195,8 @@ class EntityResolver:
                 for (i, _j), sent_tags in zip(ranges, tags, strict=True):
                     for k, tag in enumerate(sent_tags):
                         if tag != "O" and (tag[0] == "B" or k == 0 or sent_tags[k - 1] == "O"):
-                            self._listed_conjunction(words, i + k, self.lexicon)
+                            self._listed_conjunction(words, i + k, self.lexicon,
+                                                     k > 0 and sent_tags[k - 1] != "O")
         norms = [w.norm for w in words]
         # the dictionary can only match where a word's first form starts one of its keys
         known = self._starts
@@ -655,10 +659,12 @@ class EntityResolver:
                 if not name.startswith("ال") and any(
                         self.normalize(m.text) == self.normalize("ال" + name) for m in mentions):
                     name = "ال" + name  # the dictionary's لاذقية is written اللاذقية
-            elif named:
-                name = max((self._mention(doc.text, words, c).text for c in named), key=len)
             else:
-                name = mentions[0].text
+                name = max((self._mention(doc.text, words, c).text for c in named), key=len) \
+                    if named else mentions[0].text
+                # a name as the article writes it, without tatweel and marks (أحـمد -> أحمد)
+                # or a line break inside it; the mentions keep the text as it is
+                name = " ".join(strip_marks(name).split())
             out.append(Entity(
                 id=f"e{len(out) + 1}", type=typ, name=name, mentions=mentions,
                 name_en=actor.name_en if actor else None, code=code, country=country,
