@@ -66,7 +66,6 @@ STOPWORDS = frozenset(normalized for normalized in (match_key(w) for w in words(
 """)) if normalized)
 LEADING_JUNK = frozenset({"و", "ل", "ب", "ف", "ك", "ال"})
 
-#: entries found wrong by hand (name as in the source file -> why); see PROVENANCE.md
 #: the type of international-coded entries (IGO, NGO ...) that are people or roles, not
 #: bodies: checked by hand (their names have no first name the rules know)
 TYPE_OVERRIDES: dict[str, str] = {
@@ -81,6 +80,7 @@ TYPE_OVERRIDES: dict[str, str] = {
         "مفوض تجاري ل اتحاد الوروبي"], "GRP"),
 }
 
+#: entries found wrong by hand (name as in the source file -> why); see PROVENANCE.md
 MANUAL_DROPS: dict[str, str] = {
     "الأدميرال_مايك_مولن_رئيس_هيئة_ركن_مشترك_": "US admiral Mike Mullen coded IMG",
     "الأدميرال_مايك_مولن_": "the same",

@@ -53,7 +53,8 @@ def entities_stage(settings: Settings, knowledge: Knowledge) -> StageFn:
     from .text import normalize_key
 
     resolver = EntityResolver(NerTagger.load(settings.ner_model, knowledge.lexicon),
-                              ActorDictionary.load(settings.actor_files), load_nouns(),
+                              ActorDictionary.load(settings.actor_files,
+                                                   freq=knowledge.lexicon.freq), load_nouns(),
                               lambda s: " ".join(normalize_key(s).split()),
                               knowledge.lexicon)
 

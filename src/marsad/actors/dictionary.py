@@ -359,7 +359,6 @@ class ActorDictionary:
         self.actors: list[Actor] = []
         self.max_words = 0
         self._by_id: dict[str, int] = {}
-        self._freq: dict[str, int] = {}
         self._names: dict[str, list[_NameEntry]] = {}
         self._prefixes: set[str] = set()
         self._agents: dict[str, str] = {}
@@ -375,15 +374,21 @@ class ActorDictionary:
     # -- loading ---------------------------------------------------------------------------
     @classmethod
     def load(cls, extra_files: Sequence[Path | str] = (),
-             data: Path | None = None) -> ActorDictionary:
+             data: Path | None = None, freq: Mapping[str, int] | None = None
+             ) -> ActorDictionary:
         """The shipped dictionary plus ``extra_files`` (user actor TSVs in the format of
         ``actors.tsv``; an ``id`` already known replaces that actor). ``data`` overrides the
-        folder of the shipped files (for tests and rebuilds)."""
+        folder of the shipped files (for tests and rebuilds). ``freq`` is the word-frequency
+        list that decides how one-word place names match (see :meth:`_index_actor`): the
+        pipeline passes the one it has loaded; without it the shipped list is read."""
+        if freq is None:
+            freq = read_word_freq(Path(str(resources.files("marsad").joinpath(
+                "data", "lexicon", "ar_wordfreq.tsv"))))
         d = cls()
-        d._load(data or data_dir(), [Path(p) for p in extra_files])
+        d._load(data or data_dir(), [Path(p) for p in extra_files], freq)
         return d
 
-    def _load(self, folder: Path, extra: list[Path]) -> None:
+    def _load(self, folder: Path, extra: list[Path], freq: Mapping[str, int]) -> None:
         def src(name: str) -> _Source:
             return _Source(folder / name, user=False)
 
@@ -398,18 +403,13 @@ class ActorDictionary:
         self._read_roles(src("roles.tsv"))
         self._read_terms(src("role_holders.tsv"), drafts)
         self._read_demonyms(src("demonyms.tsv"))  # (before the names: see _index_actor)
-        # how often news writes a word with and without the article (see _index_actor);
-        # needed while indexing only
-        self._freq = read_word_freq(Path(str(resources.files("marsad").joinpath(
-            "data", "lexicon", "ar_wordfreq.tsv"))))
         for i, d in enumerate(drafts.values()):
             actor = d.freeze()
             self.actors.append(actor)
             self._by_id[actor.id] = i
             if actor.type == "LOC" and actor.is_country and actor.country:
                 self._countries.setdefault(actor.country, i)
-            self._index_actor(i, actor)
-        self._freq = {}
+            self._index_actor(i, actor, freq)
         for name in ("agents.tsv", "upetrarch_agents.tsv"):
             self._read_agents(src(name))
 
@@ -584,7 +584,7 @@ class ActorDictionary:
         for n in range(1, len(words)):
             self._prefixes.add(" ".join(words[:n]))
 
-    def _index_actor(self, i: int, actor: Actor) -> None:
+    def _index_actor(self, i: int, actor: Actor, freq: Mapping[str, int]) -> None:
         for name in (actor.name_ar, *actor.aliases):
             exact = tuple(key_words(name[1:])) if name.startswith("=") else None
             words = key_words(name)
@@ -598,7 +598,7 @@ class ActorDictionary:
                 if actor.type == "PER":
                     article = words[0].startswith("ال")
                 elif actor.type == "LOC" and not words[0].startswith("ال") \
-                        and self._freq.get("ال" + words[0], 0) <= self._freq.get(words[0], 0):
+                        and freq.get("ال" + words[0], 0) <= freq.get(words[0], 0):
                     article = False
             for key in self._keys(name):
                 if actor.type == "LOC" and key in self._demonyms and not actor.is_country:

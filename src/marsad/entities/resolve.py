@@ -128,6 +128,7 @@ class _Cand:
 #: the word before a father's name: سلمان is not محمد بن سلمان
 _PATRONYMIC = frozenset({"بن", "ابن", "بنت"})
 _ROLE_KINDS = frozenset({"institution", "people", "role"})
+_CURRENCY = frozenset({"currency"})
 _QUOTES = frozenset('«»"“”')
 _LONE_CLITICS = frozenset("وفبلك")
 
@@ -231,12 +232,11 @@ class EntityResolver:
         # a bare article or marks are no name (البابا بنديكت ال ـ16: the tagger's «ال»)
         cands = [c for c in cands if c.size > 0 and not all(
             norms[k] == "ال" or words[k].punct for k in range(c.i, c.j))]
-        currency = frozenset({"currency"})
         starts = {c.i for c in cands}
         for c in cands:
             # مليون ريال: a currency, not the tagger's ORG; ريال مدريد (a name after it) stays
             if c.source == "ner" and c.size == 1 and c.type != "MISC" and c.j not in starts \
-                    and nouns.get(norms, c.i, currency) is not None:
+                    and nouns.get(norms, c.i, _CURRENCY) is not None:
                 c.type = "MISC"
             if c.type in ("PER", "ORG", "MISC"):
                 self._trim_titles(c, norms)

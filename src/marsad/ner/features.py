@@ -189,7 +189,7 @@ class FeatureExtractor:
             procl.append(key[0])
             i = 1
         if tok.name_kept(key, i):
-            pass
+            pass  # و + a rare known name: the name stays whole
         elif splittable(key, i, _PREP):
             procl.append(key[i])
             i += 1

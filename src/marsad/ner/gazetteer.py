@@ -119,22 +119,21 @@ def _name_words(name: str) -> list[str]:
 
 
 def _dictionary_names(flags: dict[str, set[str]]) -> None:
-    """Add the PER, ORG and LOC names of marsad's actor dictionary to ``flags``."""
-    from ..actors.dictionary import data_dir
+    """Add the PER, ORG and LOC names of marsad's actor dictionary (its actors, U-PETRARCH
+    and GeoNames places; countries and capitals have their own flags above) to ``flags``."""
+    from ..actors.dictionary import ActorDictionary
 
-    folder = data_dir()
-    for file in ("places.tsv", "upetrarch_actors.tsv", "actors.tsv"):
-        for ln in (folder / file).read_text(encoding="utf-8").splitlines():
-            cols = ln.split("\t")
-            if ln.startswith("#") or len(cols) < 5 or cols[1] not in ("PER", "ORG", "LOC"):
-                continue
-            for name in (cols[2], *cols[4].split("|")):
-                ws = _name_words(name.lstrip("="))
-                kind = "d" + cols[1]
-                if len(ws) == 1:
-                    flags[ws[0]].add(kind + "1")
-                elif ws:
-                    flags[ws[0]].add(kind + "b")
-                    for w in ws:
-                        if len(w) >= 3:
-                            flags[w].add(kind + "p")
+    for actor in ActorDictionary.load().actors:
+        if actor.type not in ("PER", "ORG", "LOC") \
+                or actor.id.startswith(("country:", "capital:")):
+            continue
+        kind = "d" + actor.type
+        for name in (actor.name_ar, *actor.aliases):
+            ws = _name_words(name.lstrip("="))
+            if len(ws) == 1:
+                flags[ws[0]].add(kind + "1")
+            elif ws:
+                flags[ws[0]].add(kind + "b")
+                for w in ws:
+                    if len(w) >= 3:
+                        flags[w].add(kind + "p")

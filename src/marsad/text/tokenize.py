@@ -158,7 +158,7 @@ class Tokenizer:
             pieces.append((0, 1, "clitic", key[0]))
             i = 1
         if self.name_kept(key, i):
-            pass
+            pass  # و + a rare known name: the name stays whole
         elif self._splittable(key, i, _PREP):
             pieces.append((i, i + 1, "clitic", key[i]))
             i += 1
